@@ -1,0 +1,37 @@
+"""Every setting of the service, read once from the environment (prefix ``KB_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KB_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'kb.sqlite3'}",
+        description="SQLAlchemy URL of the database; the default is an SQLite file under var/.",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Folder of the default knowledge base: knowledge.toml and what it lists.",
+    )
+    load_default_knowledge: bool = Field(
+        default=True,
+        description="Load the default knowledge base when the service starts on an empty database.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024, gt=0, description="Largest request body accepted, in bytes."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, gt=0, lt=65536)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,151 @@
+"""Read a condition page in the user's format into titled sections of numbered lines.
+
+The grammar: a title (``# Title`` or a first plain line), optional summary paragraphs, then
+sections under plain or markdown headings. Items start with ``1.``, ``-``, ``*`` or ``•``; any
+other line is a paragraph. Anything the reader cannot place is an error naming file and line.
+"""
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_DOCUMENT_BYTES = 1024 * 1024
+
+
+class Section(StrEnum):
+    symptoms = "symptoms"
+    causes = "causes"
+    self_help = "self_help"
+    treatment = "treatment"
+    recovery = "recovery"
+    prevention = "prevention"
+
+
+HEADINGS: dict[str, Section] = {
+    "symptoms": Section.symptoms,
+    "causes": Section.causes,
+    "self help": Section.self_help,
+    "self-help": Section.self_help,
+    "treatment": Section.treatment,
+    "average recovery time": Section.recovery,
+    "recovery time": Section.recovery,
+    "prevention": Section.prevention,
+}
+HEADING_NAMES = "Symptoms, Causes, Self help, Treatment, Average recovery time, Prevention"
+
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•])\s+(.*)$")
+# Control characters other than tab mean the file is not text.
+BINARY_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class DocumentError(ValueError):
+    """A document that cannot be imported, with the file and line to fix."""
+
+    def __init__(self, file_name: str, line: int, message: str) -> None:
+        super().__init__(f"{file_name}:{line}: {message}")
+        self.file_name = file_name
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One list item or paragraph line, with where it stood."""
+
+    text: str
+    line: int
+    is_item: bool
+
+
+@dataclass
+class ParsedDocument:
+    file_name: str
+    title: str | None
+    summary: list[Block] = field(default_factory=list)
+    sections: dict[Section, list[Block]] = field(default_factory=dict)
+    heading_lines: dict[Section, int] = field(default_factory=dict)
+
+
+def decode_document(file_name: str, raw: bytes) -> str:
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            file_name, 1, f"the document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DocumentError(file_name, line, "the document is not UTF-8 text") from error
+    return text
+
+
+def parse_document(file_name: str, text: str) -> ParsedDocument:
+    document = ParsedDocument(file_name=file_name, title=None)
+    current: Section | None = None
+    seen_content = False
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        if BINARY_JUNK.search(raw_line):
+            raise DocumentError(file_name, number, "the line holds control characters, not text")
+        line = raw_line.strip()
+        if not line:
+            continue
+        heading = _heading_of(line)
+        markdown = MARKDOWN_HEADING.match(line)
+        if heading is not None:
+            if heading in document.sections:
+                first = document.heading_lines[heading]
+                raise DocumentError(
+                    file_name, number, f"the section {line!r} appears again (first at line {first})"
+                )
+            current = heading
+            document.sections[heading] = []
+            document.heading_lines[heading] = number
+        elif markdown is not None:
+            if seen_content or len(markdown.group(1)) != 1:
+                raise DocumentError(
+                    file_name,
+                    number,
+                    f"unknown heading {markdown.group(2)!r}; the sections are {HEADING_NAMES}",
+                )
+            document.title = markdown.group(2)
+        elif current is not None:
+            document.sections[current].append(_block(line, number))
+        elif not seen_content and LIST_ITEM.match(line) is None:
+            document.title = line
+        elif LIST_ITEM.match(line) is not None:
+            raise DocumentError(
+                file_name, number, "a list item before any section heading; add a heading above it"
+            )
+        else:
+            document.summary.append(Block(line, number, is_item=False))
+        seen_content = True
+    _check_sections(document)
+    return document
+
+
+def _heading_of(line: str) -> Section | None:
+    markdown = MARKDOWN_HEADING.match(line)
+    label = markdown.group(2) if markdown else line
+    key = " ".join(label.strip().rstrip(":").lower().split())
+    return HEADINGS.get(key)
+
+
+def _block(line: str, number: int) -> Block:
+    item = LIST_ITEM.match(line)
+    if item is not None:
+        return Block(item.group(1).strip(), number, is_item=True)
+    return Block(line, number, is_item=False)
+
+
+def _check_sections(document: ParsedDocument) -> None:
+    if not document.sections:
+        raise DocumentError(
+            document.file_name,
+            1,
+            f"no recognised section; expected headings such as {HEADING_NAMES}",
+        )
+    for section, blocks in document.sections.items():
+        if not blocks or all(not block.text for block in blocks):
+            line = document.heading_lines[section]
+            raise DocumentError(document.file_name, line, "the section is empty")

@@ -1,0 +1,199 @@
+"""Pull structured facts out of a section's prose: causes, differentials, days, frequency."""
+
+import re
+from dataclasses import dataclass
+
+from app.knowledge.text import make_slug, sentence_case
+from app.models import CauseKind, Frequency
+
+# --- frequency -------------------------------------------------------------------------------
+
+FREQUENCY_MARKERS: list[tuple[re.Pattern[str], Frequency]] = [
+    (
+        re.compile(
+            r"\b(?:less (?:frequently|often|commonly)|rarely|uncommonly|seldom|in rare cases)\b"
+        ),
+        Frequency.rare,
+    ),
+    (re.compile(r"\b(?:sometimes|occasionally|at times|in some cases)\b"), Frequency.sometimes),
+    (re.compile(r"\b(?:usually|commonly|frequently|often|typically|mostly)\b"), Frequency.common),
+]
+
+
+def frequency_at(text: str, position: int) -> Frequency:
+    """The frequency the nearest marker before ``position`` gives; common when none does."""
+    lowered = text.lower()
+    marks: list[tuple[int, int, Frequency]] = []
+    for pattern, frequency in FREQUENCY_MARKERS:
+        for found in pattern.finditer(lowered):
+            # "less frequently" is one marker, not also "frequently".
+            if not any(start <= found.start() < end for start, end, _ in marks):
+                marks.append((found.start(), found.end(), frequency))
+    before = [mark for mark in marks if mark[0] <= position]
+    return max(before)[2] if before else Frequency.common
+
+
+# --- causes ----------------------------------------------------------------------------------
+
+CAUSED_BY = re.compile(r"\b(?:caused by|due to|results? from|brought on by)\s+(?P<items>.+)$", re.I)
+FACTORS_AFTER = re.compile(
+    r"^(?P<items>.+?)\s+(?:can|may|could|are|might)(?:\s+all|\s+also|\s+be)*\s+"
+    r"(?:contributory|contributing|risk)\s+factors?\b",
+    re.I,
+)
+FACTORS_BEFORE = re.compile(
+    r"\b(?:contributory|contributing|risk)\s+factors?\s+(?:include|are)\s+(?P<items>.+)$", re.I
+)
+DIFFERENTIALS_OPENER = re.compile(
+    r"(?:also be (?:caused|due)|other causes|can also come from|may also be caused)", re.I
+)
+FACTORS_OPENER = re.compile(r"(?:contributory|contributing|risk) factors", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+
+
+@dataclass(frozen=True, slots=True)
+class CauseFact:
+    kind: CauseKind
+    text: str
+    source_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DifferentialFact:
+    name: str
+    note: str
+    related_slug: str
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [sentence.strip() for sentence in SENTENCE_END.split(paragraph) if sentence.strip()]
+
+
+def split_list(text: str) -> list[str]:
+    """Split "a, b, or c" and "a, b and c" at the top level, never inside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for character in text.strip().rstrip(".").strip():
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character in ",;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(character)
+    parts.append("".join(current))
+    if len(parts) > 1:
+        # In "a, b and c" the last part holds two items; "a or b" alone is one item.
+        last = _split_top_level(parts.pop(), " and ")
+        parts.extend(last)
+    cleaned = [re.sub(r"^(?:(?:and|or|by|on)\s+)+", "", part.strip(), flags=re.I) for part in parts]
+    return [part for part in cleaned if part]
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    depth = 0
+    for index, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and text.startswith(separator, index):
+            return [text[:index], text[index + len(separator) :]]
+    return [text]
+
+
+def causes_in_sentence(sentence: str) -> list[CauseFact]:
+    """The causes or contributing factors one sentence names; the sentence itself otherwise."""
+    for pattern in (FACTORS_AFTER, FACTORS_BEFORE):
+        found = pattern.search(sentence)
+        if found:
+            return [
+                CauseFact(CauseKind.contributing_factor, sentence_case(item), sentence)
+                for item in split_list(found.group("items"))
+            ]
+    found = CAUSED_BY.search(sentence)
+    if found:
+        return [
+            CauseFact(CauseKind.cause, sentence_case(item), sentence)
+            for item in split_list(found.group("items"))
+        ]
+    return [CauseFact(CauseKind.cause, sentence_case(sentence), sentence)]
+
+
+def is_differentials_opener(text: str) -> bool:
+    return text.rstrip().endswith(":") and DIFFERENTIALS_OPENER.search(text) is not None
+
+
+def is_factors_opener(text: str) -> bool:
+    return text.rstrip().endswith(":") and FACTORS_OPENER.search(text) is not None
+
+
+NAMED_AS = re.compile(
+    r"\(?\b(?:this is |which is |is )?(?:called|known as|termed)\s+(?P<name>[^.()]+)", re.I
+)
+TRAILING_BRACKET = re.compile(r"\((?P<name>[^()]+)\)\s*\.?\s*$")
+
+
+def differential_from_item(item: str) -> DifferentialFact:
+    """Name the condition an item describes: "(called X)", "This is called X", a closing "(X)"."""
+    named = NAMED_AS.search(item)
+    if named:
+        name = named.group("name")
+    else:
+        first_sentence = split_sentences(item)[0]
+        bracket = TRAILING_BRACKET.search(first_sentence)
+        name = bracket.group("name") if bracket else item
+    name = sentence_case(name)
+    return DifferentialFact(name=name, note=item.strip(), related_slug=make_slug(name))
+
+
+# --- recovery --------------------------------------------------------------------------------
+
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a couple of": 2, "a few": 3,
+}  # fmt: skip
+_NUMBER = (
+    r"(\d+(?:\.\d+)?|a couple of|a few|an?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+_UNIT = r"(day|week|month|year)s?"
+RANGE = re.compile(rf"\b{_NUMBER}\s*(?:to|-|–|or)\s*{_NUMBER}\s+{_UNIT}\b", re.I)
+UPPER_BOUND = re.compile(
+    rf"\b(?:within|up to|under|less than|no more than)\s+{_NUMBER}\s+{_UNIT}\b", re.I
+)
+LOWER_BOUND = re.compile(rf"\b(?:at least|more than|over|after)\s+{_NUMBER}\s+{_UNIT}\b", re.I)
+SINGLE = re.compile(rf"\b{_NUMBER}\s+{_UNIT}\b", re.I)
+
+
+def _days(number: str, unit: str) -> int:
+    value = NUMBER_WORDS.get(number.lower())
+    amount = float(number) if value is None else float(value)
+    return round(amount * UNIT_DAYS[unit.lower()])
+
+
+def recovery_days(text: str) -> tuple[int | None, int | None]:
+    """Days the recovery text gives: "2 to 6 weeks" is (14, 42), "within a week" (None, 7)."""
+    lows: list[int] = []
+    highs: list[int] = []
+    unbounded_above = False
+    remaining = text
+    for found in RANGE.finditer(remaining):
+        lows.append(_days(found.group(1), found.group(3)))
+        highs.append(_days(found.group(2), found.group(3)))
+    remaining = RANGE.sub(" ", remaining)
+    for found in UPPER_BOUND.finditer(remaining):
+        highs.append(_days(found.group(1), found.group(2)))
+    remaining = UPPER_BOUND.sub(" ", remaining)
+    for found in LOWER_BOUND.finditer(remaining):
+        lows.append(_days(found.group(1), found.group(2)))
+        unbounded_above = True
+    remaining = LOWER_BOUND.sub(" ", remaining)
+    for found in SINGLE.finditer(remaining):
+        days = _days(found.group(1), found.group(2))
+        lows.append(days)
+        highs.append(days)
+    low = min(lows) if lows else None
+    high = None if unbounded_above or not highs else max(highs)
+    if low is not None and high is not None and low > high:
+        high = None
+    return low, high

@@ -1,0 +1,404 @@
+"""Write vocabularies and condition drafts to the database, and read the vocabulary back."""
+
+import hashlib
+import tomllib
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import Engine, delete, func, text, update
+from sqlmodel import Session, col, select
+
+from app.knowledge.document import DocumentError, decode_document
+from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
+from app.knowledge.matcher import SymptomMatcher, Term, make_term
+from app.knowledge.text import normalize_phrase
+from app.knowledge.vocabulary import Vocabulary, parse_vocabulary
+from app.models import (
+    Advice,
+    Cause,
+    Condition,
+    ConditionSymptom,
+    Differential,
+    Document,
+    DocumentKind,
+    Symptom,
+    SymptomSynonym,
+)
+
+MANIFEST_NAME = "knowledge.toml"
+
+
+class ImportStatus(StrEnum):
+    created = "created"
+    updated = "updated"
+    unchanged = "unchanged"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file_name: str
+    slug: str
+    name: str
+    status: ImportStatus
+    symptoms: int
+    causes: int
+    differentials: int
+    advice: int
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+
+def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: str) -> bool:
+    """Upsert every symptom of the vocabulary by slug; False when nothing changed."""
+    sha = _sha256(vocabulary.text + provenance)
+    latest = session.exec(
+        select(Document)
+        .where(Document.kind == DocumentKind.vocabulary, Document.name == vocabulary.file_name)
+        .order_by(col(Document.id).desc())
+    ).first()
+    if latest is not None and latest.sha256 == sha:
+        return False
+    document = Document(
+        kind=DocumentKind.vocabulary,
+        name=vocabulary.file_name,
+        sha256=sha,
+        provenance=provenance,
+        imported_at=utcnow(),
+        text=vocabulary.text,
+    )
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+    existing = {s.slug: s for s in session.exec(select(Symptom)).all()}
+    for entry in vocabulary.entries:
+        symptom = existing.get(entry.slug) or Symptom(
+            slug=entry.slug, name=entry.name, document_id=0
+        )
+        symptom.name, symptom.region, symptom.document_id = entry.name, entry.region, document.id
+        session.add(symptom)
+        session.flush()
+        session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id) == symptom.id))
+        normalized_seen = {normalize_phrase(entry.name)}
+        for synonym in entry.synonyms:
+            normalized = normalize_phrase(synonym)
+            if not normalized or normalized in normalized_seen:
+                continue
+            normalized_seen.add(normalized)
+            assert symptom.id is not None
+            session.add(
+                SymptomSynonym(
+                    symptom_id=symptom.id,
+                    text=synonym,
+                    normalized=normalized,
+                    document_id=document.id,
+                )
+            )
+    session.flush()
+    return True
+
+
+_matcher_cache: "weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], SymptomMatcher]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def load_matcher(session: Session) -> SymptomMatcher:
+    """The matcher for the vocabulary in the database, rebuilt only when it has changed."""
+    fingerprint = tuple(
+        session.exec(
+            select(  # type: ignore[call-overload]
+                func.coalesce(select(func.max(Document.id)).scalar_subquery(), 0),
+                select(func.count(col(Symptom.id))).scalar_subquery(),
+                select(func.count(col(SymptomSynonym.id))).scalar_subquery(),
+            )
+        ).one()
+    )
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    cached = _matcher_cache.get(engine)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    terms: list[Term | None] = [
+        make_term(slug, name) for slug, name in session.exec(select(Symptom.slug, Symptom.name))
+    ]
+    terms += [
+        make_term(slug, synonym)
+        for slug, synonym in session.exec(
+            select(Symptom.slug, SymptomSynonym.text).join(
+                SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id)
+            )
+        )
+    ]
+    matcher = SymptomMatcher(term for term in terms if term is not None)
+    _matcher_cache[engine] = (fingerprint, matcher)
+    return matcher
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def import_condition_documents(
+    session: Session, sources: list[DocumentSource]
+) -> list[ImportOutcome]:
+    """Draft every document first, then write them all: one bad document writes nothing."""
+    matcher = load_matcher(session)
+    drafts = [(source, draft_condition(source, matcher)) for source in sources]
+    seen: dict[str, str] = {}
+    for source, draft in drafts:
+        if draft.slug in seen:
+            raise DocumentError(
+                source.file_name, 1, f"{draft.name!r} is also the condition of {seen[draft.slug]}"
+            )
+        seen[draft.slug] = source.file_name
+    outcomes = [_write_condition(session, source, draft) for source, draft in drafts]
+    _link_differentials(session)
+    _drop_orphan_symptoms(session)
+    session.flush()
+    return outcomes
+
+
+def _write_condition(
+    session: Session, source: DocumentSource, draft: ConditionDraft
+) -> ImportOutcome:
+    sha = draft.fingerprint(source)
+    condition = session.exec(select(Condition).where(Condition.slug == draft.slug)).first()
+    status = ImportStatus.created if condition is None else ImportStatus.updated
+    if condition is not None:
+        current = session.get(Document, condition.document_id)
+        if current is not None and current.sha256 == sha:
+            return _outcome(source, draft, ImportStatus.unchanged)
+    now = utcnow()
+    document = Document(
+        kind=DocumentKind.condition,
+        name=source.file_name,
+        sha256=sha,
+        provenance=source.provenance,
+        reviewed_on=source.reviewed_on,
+        imported_at=now,
+        text=source.text,
+    )
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+    if condition is None:
+        condition = Condition(
+            slug=draft.slug, name=draft.name, document_id=document.id, updated_at=now
+        )
+    else:
+        condition.version += 1
+        for child in (ConditionSymptom, Cause, Differential, Advice):
+            session.exec(delete(child).where(col(child.condition_id) == condition.id))
+    condition.name = draft.name
+    condition.summary = draft.summary
+    condition.recovery_text = draft.recovery_text
+    condition.recovery_min_days = draft.recovery_min_days
+    condition.recovery_max_days = draft.recovery_max_days
+    condition.document_id = document.id
+    condition.updated_at = now
+    session.add(condition)
+    session.flush()
+    assert condition.id is not None
+    _write_children(session, condition.id, document.id, draft)
+    _refresh_search_row(session, condition.id)
+    return _outcome(source, draft, status)
+
+
+def _write_children(
+    session: Session, condition_id: int, document_id: int, draft: ConditionDraft
+) -> None:
+    symptom_ids = _symptom_ids(session, draft, document_id)
+    for position, symptom in enumerate(draft.symptoms):
+        session.add(
+            ConditionSymptom(
+                condition_id=condition_id,
+                symptom_id=symptom_ids[symptom.slug],
+                frequency=symptom.frequency,
+                text=symptom.text,
+                position=position,
+                document_id=document_id,
+            )
+        )
+    for position, cause in enumerate(draft.causes):
+        session.add(
+            Cause(
+                condition_id=condition_id,
+                kind=cause.kind,
+                text=cause.text,
+                source_text=cause.source_text,
+                position=position,
+                document_id=document_id,
+            )
+        )
+    for position, differential in enumerate(draft.differentials):
+        session.add(
+            Differential(
+                condition_id=condition_id,
+                name=differential.name,
+                note=differential.note,
+                related_slug=differential.related_slug,
+                position=position,
+                document_id=document_id,
+            )
+        )
+    for position, (kind, advice_text) in enumerate(draft.advice):
+        session.add(
+            Advice(
+                condition_id=condition_id,
+                kind=kind,
+                text=advice_text,
+                position=position,
+                document_id=document_id,
+            )
+        )
+    session.flush()
+
+
+def _symptom_ids(session: Session, draft: ConditionDraft, document_id: int) -> dict[str, int]:
+    slugs = [symptom.slug for symptom in draft.symptoms]
+    ids = dict(
+        session.exec(select(Symptom.slug, Symptom.id).where(col(Symptom.slug).in_(slugs))).all()
+    )
+    for symptom in draft.symptoms:
+        if symptom.slug in ids:
+            continue
+        if symptom.in_vocabulary:
+            raise LookupError(f"the vocabulary symptom {symptom.slug!r} is not in the database")
+        row = Symptom(slug=symptom.slug, name=symptom.name, document_id=document_id)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        ids[symptom.slug] = row.id
+    return {slug: symptom_id for slug, symptom_id in ids.items() if symptom_id is not None}
+
+
+def _outcome(source: DocumentSource, draft: ConditionDraft, status: ImportStatus) -> ImportOutcome:
+    return ImportOutcome(
+        file_name=source.file_name,
+        slug=draft.slug,
+        name=draft.name,
+        status=status,
+        symptoms=len(draft.symptoms),
+        causes=len(draft.causes),
+        differentials=len(draft.differentials),
+        advice=len(draft.advice),
+    )
+
+
+def _link_differentials(session: Session) -> None:
+    """Point every differential at the condition it names, now that the base may have it."""
+    session.exec(
+        update(Differential).values(
+            related_condition_id=select(Condition.id)
+            .where(Condition.slug == Differential.related_slug)
+            .scalar_subquery()
+        )
+    )
+
+
+def _drop_orphan_symptoms(session: Session) -> None:
+    """Symptoms that only a document's own wording created go when no condition has them."""
+    linked = select(ConditionSymptom.symptom_id)
+    from_pages = select(Document.id).where(Document.kind == DocumentKind.condition)
+    session.exec(
+        delete(Symptom).where(
+            col(Symptom.id).not_in(linked), col(Symptom.document_id).in_(from_pages)
+        )
+    )
+
+
+def _refresh_search_row(session: Session, condition_id: int) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    parts: list[str] = []
+    for model in (ConditionSymptom, Cause, Differential, Advice):
+        parts += session.exec(
+            select(model.text).where(col(model.condition_id) == condition_id)
+        ).all()
+    parts += session.exec(
+        select(Symptom.name)
+        .join(ConditionSymptom, col(ConditionSymptom.symptom_id) == col(Symptom.id))
+        .where(ConditionSymptom.condition_id == condition_id)
+    ).all()
+    condition = session.get(Condition, condition_id)
+    assert condition is not None
+    parts.append(condition.recovery_text or "")
+    session.exec(text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id))
+    session.exec(
+        text(
+            "INSERT INTO condition_search (rowid, name, summary, body)"
+            " VALUES (:id, :name, :summary, :body)"
+        ).bindparams(
+            id=condition_id,
+            name=condition.name,
+            summary=condition.summary or "",
+            body="\n".join(parts),
+        )
+    )
+
+
+# --- the default knowledge base -------------------------------------------------------------
+
+
+class _ManifestEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    provenance: str
+    reviewed_on: date | None = None
+
+
+class _Manifest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    vocabulary: _ManifestEntry
+    document: list[_ManifestEntry]
+
+
+def _read_manifest(data_dir: Path) -> _Manifest:
+    path = data_dir / MANIFEST_NAME
+    try:
+        return _Manifest.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError) as error:
+        raise DocumentError(MANIFEST_NAME, 1, str(error)) from error
+
+
+def read_source(
+    path: Path, *, provenance: str, reviewed_on: date | None, name: str | None = None
+) -> DocumentSource:
+    text_content = decode_document(path.name, path.read_bytes())
+    return DocumentSource(path.name, text_content, provenance, reviewed_on, name)
+
+
+def load_vocabulary_file(session: Session, data_dir: Path) -> bool:
+    manifest = _read_manifest(data_dir)
+    path = data_dir / manifest.vocabulary.path
+    vocabulary = parse_vocabulary(path.name, decode_document(path.name, path.read_bytes()))
+    return apply_vocabulary(session, vocabulary, provenance=manifest.vocabulary.provenance)
+
+
+def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutcome]:
+    """The vocabulary and every page the manifest lists, in one unit of work."""
+    manifest = _read_manifest(data_dir)
+    load_vocabulary_file(session, data_dir)
+    sources = [
+        read_source(
+            data_dir / entry.path, provenance=entry.provenance, reviewed_on=entry.reviewed_on
+        )
+        for entry in manifest.document
+    ]
+    return import_condition_documents(session, sources)
+
+
+def knowledge_base_is_empty(session: Session) -> bool:
+    return session.exec(select(Condition.id).limit(1)).first() is None

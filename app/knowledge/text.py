@@ -1,0 +1,64 @@
+"""Words as the matcher sees them: lower-cased, stemmed, without filler words."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from slugify import slugify
+
+WORD_PATTERN = re.compile(r"[^\W_]+")
+
+# Words that carry no meaning for a symptom; negations are deliberately not here. Frequency
+# words are read from the raw text instead, so they must not push a symptom's words apart.
+STOP_WORDS = frozenset(
+    """
+    a an the of in on at to is are was were be being been am can could may might will would
+    my your his her their our its it itself there this that these those which who whom
+    when whenever while or and also particularly especially very quite really just some
+    i me we you he she they have has had get gets getting got feel feels feeling felt
+    with for from by as like both all bit lot such so do does did
+    sometimes occasionally less frequently often rarely usually commonly
+    """.split()
+)
+
+# Lay words for pain count as pain, so "my bum hurts" meets "buttock pain".
+CANONICAL_STEMS = {"hurt": "pain", "sore": "pain", "soreness": "pain"}
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    stem: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=65536)
+def stem_word(word: str) -> str:
+    stem: str = _stemmer.stemWord(word.lower())
+    return CANONICAL_STEMS.get(stem, stem)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The meaningful words of a text, each with its character span."""
+    return [
+        Token(stem_word(match.group()), match.start(), match.end())
+        for match in WORD_PATTERN.finditer(text)
+        if match.group().lower() not in STOP_WORDS
+    ]
+
+
+def normalize_phrase(text: str) -> str:
+    """A key under which phrases that differ only in filler words and endings are equal."""
+    return " ".join(token.stem for token in tokenize(text))
+
+
+def make_slug(text: str) -> str:
+    return str(slugify(text, max_length=80, word_boundary=True))
+
+
+def sentence_case(text: str) -> str:
+    text = text.strip().rstrip(".").strip()
+    return text[:1].upper() + text[1:]

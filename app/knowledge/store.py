@@ -2,21 +2,20 @@
 
 import hashlib
 import tomllib
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import Engine, delete, func, text, update
+from sqlalchemy import delete, text, update
 from sqlmodel import Session, col, select
 
 from app.knowledge.document import DocumentError, decode_document
 from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
-from app.knowledge.matcher import SymptomMatcher, Term, make_term
 from app.knowledge.text import normalize_phrase
 from app.knowledge.vocabulary import Vocabulary, parse_vocabulary
+from app.knowledge.vocabulary_index import load_vocabulary_index
 from app.models import (
     Advice,
     Cause,
@@ -110,43 +109,6 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     return True
 
 
-_matcher_cache: "weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], SymptomMatcher]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def load_matcher(session: Session) -> SymptomMatcher:
-    """The matcher for the vocabulary in the database, rebuilt only when it has changed."""
-    fingerprint = tuple(
-        session.exec(
-            select(  # type: ignore[call-overload]
-                func.coalesce(select(func.max(Document.id)).scalar_subquery(), 0),
-                select(func.count(col(Symptom.id))).scalar_subquery(),
-                select(func.count(col(SymptomSynonym.id))).scalar_subquery(),
-            )
-        ).one()
-    )
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    cached = _matcher_cache.get(engine)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    terms: list[Term | None] = [
-        make_term(slug, name) for slug, name in session.exec(select(Symptom.slug, Symptom.name))
-    ]
-    terms += [
-        make_term(slug, synonym)
-        for slug, synonym in session.exec(
-            select(Symptom.slug, SymptomSynonym.text).join(
-                SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id)
-            )
-        )
-    ]
-    matcher = SymptomMatcher(term for term in terms if term is not None)
-    _matcher_cache[engine] = (fingerprint, matcher)
-    return matcher
-
-
 # --- conditions ------------------------------------------------------------------------------
 
 
@@ -154,7 +116,7 @@ def import_condition_documents(
     session: Session, sources: list[DocumentSource]
 ) -> list[ImportOutcome]:
     """Draft every document first, then write them all: one bad document writes nothing."""
-    matcher = load_matcher(session)
+    matcher = load_vocabulary_index(session).matcher
     drafts = [(source, draft_condition(source, matcher)) for source in sources]
     seen: dict[str, str] = {}
     for source, draft in drafts:
@@ -322,11 +284,17 @@ def _drop_orphan_symptoms(session: Session) -> None:
 def _refresh_search_row(session: Session, condition_id: int) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
+    texts = (
+        select(ConditionSymptom.text).where(ConditionSymptom.condition_id == condition_id),
+        select(Cause.text).where(Cause.condition_id == condition_id),
+        select(Differential.name + " " + Differential.note).where(
+            Differential.condition_id == condition_id
+        ),
+        select(Advice.text).where(Advice.condition_id == condition_id),
+    )
     parts: list[str] = []
-    for model in (ConditionSymptom, Cause, Differential, Advice):
-        parts += session.exec(
-            select(model.text).where(col(model.condition_id) == condition_id)
-        ).all()
+    for query in texts:
+        parts += session.exec(query).all()
     parts += session.exec(
         select(Symptom.name)
         .join(ConditionSymptom, col(ConditionSymptom.symptom_id) == col(Symptom.id))
@@ -335,8 +303,11 @@ def _refresh_search_row(session: Session, condition_id: int) -> None:
     condition = session.get(Condition, condition_id)
     assert condition is not None
     parts.append(condition.recovery_text or "")
-    session.exec(text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id))
-    session.exec(
+    connection = session.connection()
+    connection.execute(
+        text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id)
+    )
+    connection.execute(
         text(
             "INSERT INTO condition_search (rowid, name, summary, body)"
             " VALUES (:id, :name, :summary, :body)"

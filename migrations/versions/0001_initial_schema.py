@@ -8,7 +8,6 @@ Create Date: 2026-11-26 00:54:58.767095
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0001"
@@ -23,11 +22,11 @@ def upgrade() -> None:
         "document",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.Enum("condition", "vocabulary", name="documentkind"), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("provenance", sa.Text(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=True),
-        sa.Column("imported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document")),
     )
@@ -37,15 +36,15 @@ def upgrade() -> None:
     op.create_table(
         "condition",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("slug", sa.String(length=120), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("recovery_text", sa.Text(), nullable=True),
         sa.Column("recovery_min_days", sa.Integer(), nullable=True),
         sa.Column("recovery_max_days", sa.Integer(), nullable=True),
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["document.id"],
@@ -60,9 +59,9 @@ def upgrade() -> None:
     op.create_table(
         "symptom",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("region", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+        sa.Column("slug", sa.String(length=120), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("region", sa.String(length=60), nullable=True),
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],
@@ -181,7 +180,7 @@ def upgrade() -> None:
         sa.Column("condition_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("related_slug", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("related_slug", sa.String(length=120), nullable=False),
         sa.Column("related_condition_id", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -218,8 +217,8 @@ def upgrade() -> None:
         "symptom_synonym",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("symptom_id", sa.Integer(), nullable=False),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column("normalized", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("text", sa.String(length=255), nullable=False),
+        sa.Column("normalized", sa.String(length=255), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"],

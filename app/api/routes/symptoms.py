@@ -1,0 +1,32 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import SessionDep
+from app.core.errors import problem_responses
+from app.knowledge.vocabulary_index import load_vocabulary_index
+from app.schemas import SymptomSuggestions
+from app.services.symptoms import suggest_symptoms
+
+router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
+
+
+@router.get("", summary="Autocomplete symptoms", responses=problem_responses(422))
+def read_symptoms(
+    session: SessionDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="What the person has typed so far, in any words.",
+            examples=["bum"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50, description="How many suggestions at most.")] = 10,
+) -> SymptomSuggestions:
+    """Symptoms whose name or a synonym starts with what was typed, or has a word that does
+    ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
+    suggestion's `slug` can be sent to the lookup as it is."""
+    index = load_vocabulary_index(session)
+    return SymptomSuggestions(items=suggest_symptoms(index, q, limit=limit))

@@ -1,0 +1,129 @@
+"""Domain errors and the one error shape the API speaks: RFC 9457 problem details."""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the bad value is, e.g. `body.symptoms.0`.")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail: every error of this API has this shape."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    status: HTTPStatus = HTTPStatus.BAD_REQUEST
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ProblemError):
+    status = HTTPStatus.NOT_FOUND
+
+
+class ConditionNotFound(NotFound):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"No condition has the slug {slug!r}.")
+
+
+class InvalidCursor(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self) -> None:
+        super().__init__("The cursor is not one this service issued; start again without it.")
+
+
+def problem_response(
+    request: Request | None,
+    status: int,
+    detail: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    problem = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=request.url.path if request is not None else None,
+        errors=errors,
+    )
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=dict(headers) if headers else None,
+    )
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    location = tuple(item["loc"])
+    if item.get("type") == "json_invalid":
+        # Pydantic puts the character position where a field name would be.
+        position = location[1] if len(location) > 1 else 0
+        return FieldError(
+            field="body", message=f"The body is not valid JSON (at character {position})."
+        )
+    return FieldError(field=_field_name(location), message=item["msg"])
+
+
+async def _on_problem(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ProblemError)
+    return problem_response(request, error.status, error.detail)
+
+
+async def _on_validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [_field_error(item) for item in error.errors()]
+    fields = ", ".join(dict.fromkeys(e.field for e in errors))
+    return problem_response(request, 422, f"Invalid request: check {fields}.", errors=errors)
+
+
+async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    detail = str(error.detail)
+    if error.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:
+        detail = f"Nothing is served at {request.url.path}."
+    return problem_response(request, error.status_code, detail, headers=error.headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` entry that documents an endpoint's problem statuses in OpenAPI."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,56 @@
+"""The application factory: settings in, a ready FastAPI app out."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlmodel import Session
+
+from app.api.routes import conditions, health, lookup, symptoms
+from app.core.config import Settings, get_settings
+from app.core.db import create_db_engine, upgrade_to_head
+from app.core.errors import install_problem_handlers
+from app.core.limits import BodySizeLimit
+from app.knowledge.store import knowledge_base_is_empty, load_default_knowledge
+
+DESCRIPTION = """
+Sports-injury conditions with their symptoms, causes, self help, treatment, recovery time and
+prevention, and a lookup of the conditions that could explain a set of symptoms.
+
+Every condition says where its content came from and when it was last reviewed. This is health
+information, not a diagnosis: red flags mean seeing a professional.
+
+Every error is an RFC 9457 `application/problem+json` document.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(settings.database_url)
+        upgrade_to_head(engine)
+        if settings.load_default_knowledge:
+            with Session(engine) as session:
+                if knowledge_base_is_empty(session):
+                    load_default_knowledge(session, settings.data_dir)
+                    session.commit()
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Condition knowledge service",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (conditions, symptoms, lookup, health):
+        app.include_router(module.router)
+    return app

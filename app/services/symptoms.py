@@ -1,0 +1,96 @@
+"""Symptom autocomplete and the recognition of people's own words."""
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from app.knowledge.vocabulary_index import VocabularyIndex
+from app.schemas import SymptomRef, SymptomSuggestion
+
+# A phrase this close to a known one, letter by letter, is that symptom with a typo.
+TYPO_SCORE = 85
+SUGGESTION_SCORE = 60
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Recognition:
+    input: str
+    symptoms: list[SymptomRef]
+    suggestions: list[SymptomRef]
+
+
+def suggest_symptoms(index: VocabularyIndex, q: str, *, limit: int) -> list[SymptomSuggestion]:
+    """Names and synonyms that start with, or have a word starting with, what was typed;
+    failing that, the closest spellings, so a typo still finds its symptom."""
+    typed = utils.default_process(q)
+    found: dict[str, SymptomSuggestion] = {}
+    if typed:
+        prefix_hits = sorted(
+            (
+                phrase
+                for phrase in index.phrases
+                if (lowered := utils.default_process(phrase.text)).startswith(typed)
+                or f" {typed}" in f" {lowered}"
+            ),
+            key=lambda phrase: (
+                not utils.default_process(phrase.text).startswith(typed),
+                len(phrase.text),
+            ),
+        )
+        for phrase in prefix_hits:
+            _add(found, index, phrase.symptom_slug, phrase.text)
+    if not found:
+        for slug, text in _closest(index, q, limit=limit * 3, cutoff=SUGGESTION_SCORE):
+            _add(found, index, slug, text)
+    return list(found.values())[:limit]
+
+
+def _add(found: dict[str, SymptomSuggestion], index: VocabularyIndex, slug: str, text: str) -> None:
+    if slug not in found:
+        symptom = index.symptoms[slug]
+        found[slug] = SymptomSuggestion(
+            slug=slug, name=symptom.name, region=symptom.region, matched=text
+        )
+
+
+def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> list[tuple[str, str]]:
+    choices = [phrase.text for phrase in index.phrases]
+    hits = process.extract(
+        q,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=cutoff,
+    )
+    return [(index.phrases[position].symptom_slug, text) for text, _score, position in hits]
+
+
+def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
+    """A slug, the symptoms a phrase names (in any word order), or a near-spelling of one."""
+    cleaned = phrase.strip()
+    if cleaned in index.symptoms:
+        return Recognition(phrase, [_ref(index, cleaned)], [])
+    matches = index.matcher.find(cleaned)
+    if matches:
+        slugs = dict.fromkeys(match.symptom_slug for match in matches)
+        return Recognition(phrase, [_ref(index, slug) for slug in slugs], [])
+    choices = [item.text for item in index.phrases]
+    typo = process.extractOne(
+        cleaned,
+        choices,
+        scorer=fuzz.ratio,
+        processor=utils.default_process,
+        score_cutoff=TYPO_SCORE,
+    )
+    if typo is not None:
+        return Recognition(phrase, [_ref(index, index.phrases[typo[2]].symptom_slug)], [])
+    suggestions = dict.fromkeys(
+        slug for slug, _ in _closest(index, cleaned, limit=20, cutoff=SUGGESTION_SCORE)
+    )
+    return Recognition(phrase, [], [_ref(index, slug) for slug in list(suggestions)[:SUGGESTIONS]])
+
+
+def _ref(index: VocabularyIndex, slug: str) -> SymptomRef:
+    return SymptomRef(slug=slug, name=index.symptoms[slug].name)

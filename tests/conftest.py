@@ -1,0 +1,78 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.core.config import PROJECT_ROOT, Settings
+from app.core.db import create_db_engine, upgrade_to_head
+from app.knowledge.drafting import DocumentSource
+from app.knowledge.store import (
+    ImportOutcome,
+    import_condition_documents,
+    load_default_knowledge,
+    load_vocabulary_file,
+)
+from app.main import create_app
+
+DATA_DIR = PROJECT_ROOT / "data"
+SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """A fresh in-memory database for every test."""
+    return Settings(database_url="sqlite://", data_dir=DATA_DIR)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    engine = create_db_engine("sqlite://")
+    upgrade_to_head(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A database holding the vocabulary and no conditions."""
+    with Session(engine) as session:
+        load_vocabulary_file(session, DATA_DIR)
+        session.commit()
+        yield session
+
+
+@pytest.fixture
+def loaded_session(session: Session) -> Session:
+    """A database holding the default knowledge base."""
+    load_default_knowledge(session, DATA_DIR)
+    session.commit()
+    return session
+
+
+def import_text(
+    session: Session, text: str, *, file_name: str = "page.md", name: str | None = None
+) -> ImportOutcome:
+    """Import one page as the CLI would, committing it."""
+    source = DocumentSource(file_name, text, provenance="Written for a test", name=name)
+    [outcome] = import_condition_documents(session, [source])
+    session.commit()
+    return outcome
+
+
+def client_session(client: TestClient) -> Session:
+    """A session on the same database the test client's app serves."""
+    app = client.app
+    return Session(app.state.engine)  # type: ignore[attr-defined]
+
+
+def seed_page() -> Path:
+    return SEED_PAGE

@@ -1,0 +1,113 @@
+"""GET /v1/conditions and GET /v1/conditions/{slug}."""
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import client_session, import_text
+
+PROBLEM = "application/problem+json"
+
+
+def _page(name: str, symptom_line: str = "pain when driving") -> str:
+    return f"# {name}\nSymptoms\n1. {symptom_line}\nSelf help\n1. Rest\n"
+
+
+class TestGetCondition:
+    def test_found(self, client: TestClient) -> None:
+        response = client.get("/v1/conditions/hamstring-origin-problem")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["name"] == "Hamstring origin problem"
+        assert {"slug", "name", "frequency", "text"} <= body["symptoms"][0].keys()
+        assert body["causes"][0] == {
+            "kind": "cause",
+            "text": "Over-training by accident",
+            "source_text": body["causes"][0]["source_text"],
+        }
+        assert {d["name"] for d in body["differentials"]} >= {"Piriformis syndrome", "Tendinosis"}
+        assert all(d["slug"] is None for d in body["differentials"])
+        assert len(body["self_help"]) == 6 and "text" in body["self_help"][0]
+        assert len(body["prevention"]) == 4
+        assert body["recovery"]["max_days"] == 7 and body["recovery"]["min_days"] is None
+        assert body["source"]["reviewed_on"] == "2026-11-26"
+        assert "own words" in body["source"]["provenance"]
+        assert body["updated_at"]
+        assert "not a diagnosis" in body["disclaimer"]
+
+    def test_not_found_names_the_slug(self, client: TestClient) -> None:
+        response = client.get("/v1/conditions/broken-leg")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["detail"] == "No condition has the slug 'broken-leg'."
+
+    def test_too_long_slug_is_a_422(self, client: TestClient) -> None:
+        response = client.get("/v1/conditions/" + "a" * 500)
+        assert response.status_code == 422
+        assert response.headers["content-type"] == PROBLEM
+
+
+class TestListConditions:
+    def test_lists_the_default_knowledge_base(self, client: TestClient) -> None:
+        body = client.get("/v1/conditions").json()
+        assert [item["slug"] for item in body["items"]] == ["hamstring-origin-problem"]
+        assert body["next_cursor"] is None
+
+    def test_search_finds_words_anywhere_in_a_condition(self, client: TestClient) -> None:
+        with client_session(client) as session:
+            import_text(session, _page("Piriformis syndrome", "shooting pain"))
+        hits = client.get("/v1/conditions", params={"q": "slippery surfaces"}).json()["items"]
+        assert [item["slug"] for item in hits] == ["hamstring-origin-problem"]
+        # The hamstring page names piriformis syndrome too, but a match in the name ranks first.
+        by_name = client.get("/v1/conditions", params={"q": "piriform"}).json()["items"]
+        assert [item["slug"] for item in by_name] == [
+            "piriformis-syndrome",
+            "hamstring-origin-problem",
+        ]
+
+    def test_search_with_no_match_or_only_punctuation_is_empty(self, client: TestClient) -> None:
+        for q in ["appendicitis", '"*)(:', "NEAR(x y) OR -"]:
+            response = client.get("/v1/conditions", params={"q": q})
+            assert response.status_code == 200, q
+            assert response.json()["items"] == [], q
+
+    def test_search_operators_are_plain_words(self, client: TestClient) -> None:
+        # "or" is a word of the page, not FTS5's operator, so this finds the page.
+        response = client.get("/v1/conditions", params={"q": "tendon OR"})
+        assert [item["slug"] for item in response.json()["items"]] == ["hamstring-origin-problem"]
+
+    def test_pages_cover_every_condition_once(self, client: TestClient) -> None:
+        with client_session(client) as session:
+            for name in ["Alpha strain", "Beta strain", "Gamma strain", "Delta strain"]:
+                import_text(session, _page(name), file_name=f"{name}.md")
+        seen: list[str] = []
+        cursor = None
+        while True:
+            params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+            body = client.get("/v1/conditions", params=params).json()
+            seen += [item["slug"] for item in body["items"]]
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == sorted(seen) and len(seen) == len(set(seen)) == 5
+
+    def test_search_pages_by_relevance(self, client: TestClient) -> None:
+        with client_session(client) as session:
+            for name in ["Alpha strain", "Beta strain", "Gamma strain"]:
+                import_text(session, _page(name), file_name=f"{name}.md")
+        first = client.get("/v1/conditions", params={"q": "strain", "limit": 2}).json()
+        second = client.get(
+            "/v1/conditions", params={"q": "strain", "limit": 2, "cursor": first["next_cursor"]}
+        ).json()
+        slugs = [item["slug"] for item in first["items"] + second["items"]]
+        assert sorted(slugs) == ["alpha-strain", "beta-strain", "gamma-strain"]
+        assert second["next_cursor"] is None
+
+    def test_a_forged_cursor_is_a_422(self, client: TestClient) -> None:
+        for cursor in ["not-base64!", "e30", "W10"]:
+            response = client.get("/v1/conditions", params={"cursor": cursor})
+            assert response.status_code == 422, cursor
+            assert "cursor" in response.json()["detail"]
+
+    def test_limit_out_of_range_says_which_field(self, client: TestClient) -> None:
+        response = client.get("/v1/conditions", params={"limit": 0})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "query.limit"

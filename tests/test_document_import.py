@@ -1,0 +1,255 @@
+"""The importer on pages in the user's format: every fact kept, every fault refused."""
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.knowledge.document import DocumentError, decode_document
+from app.knowledge.drafting import DocumentSource
+from app.knowledge.store import ImportStatus, import_condition_documents
+from app.models import Condition, Document, Symptom
+from app.services.conditions import get_condition
+from tests.conftest import DATA_DIR, SEED_PAGE, import_text
+
+OWN_PAGE = DATA_DIR / "conditions" / "hamstring-origin-problem.md"
+
+SEED_SYMPTOMS = {
+    "buttock-pain": "common",
+    "upper-hamstring-pain": "common",
+    "pain-when-running": "common",
+    "pain-when-running-fast": "common",
+    "pain-when-sitting": "common",
+    "pain-sitting-on-hard-surfaces": "common",
+    "pain-when-driving": "common",
+    "pain-on-hamstring-stretch": "common",
+    "pain-on-resisted-hamstring-use": "common",
+    "ache-spreading-into-hamstring": "sometimes",
+    "shooting-pain-into-hamstring": "rare",
+}
+SEED_DIFFERENTIAL_NAMES = [
+    "Piriformis syndrome",
+    "Ischial bursitis",
+    "Tendinosis",
+    "Avulsion of the ischial tuberosity",
+]
+
+SMALL_PAGE = """Ischial bursitis
+Inflammation of the bursa over the sitting bone.
+Symptoms
+1. Pain when sitting on hard surfaces
+1. sometimes swelling over the sitting bone
+Causes
+It is usually caused by prolonged sitting or a fall onto the buttock.
+Self help
+1. Use a cushion
+Treatment
+Rest and ice.
+Recovery time
+Usually 2 to 6 weeks.
+Prevention
+1. Avoid long periods of sitting on hard chairs
+"""
+
+
+class TestOwnHamstringPage:
+    """The default knowledge base's page, written in the project's words from the seed."""
+
+    def test_every_fact_is_imported(self, session: Session) -> None:
+        outcome = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        condition = get_condition(session, outcome.slug)
+
+        assert condition.name == "Hamstring origin problem"
+        assert condition.summary is not None and "sitting bone" in condition.summary
+        assert {s.slug: s.frequency.value for s in condition.symptoms} == SEED_SYMPTOMS
+        assert [(c.kind.value, c.text) for c in condition.causes] == [
+            ("cause", "Over-training by accident"),
+            ("cause", "Bringing in racing or hard training sessions"),
+            ("cause", "Running on slippery surfaces"),
+            ("contributing_factor", "Problems in the spine"),
+            ("contributing_factor", "Tight muscles (the buttock and hamstring above all)"),
+            ("contributing_factor", "Nerve problems"),
+        ]
+        names = [d.name for d in condition.differentials]
+        assert len(names) == 6
+        assert all(name in names for name in SEED_DIFFERENTIAL_NAMES)
+        assert "adolescents" in condition.differentials[5].note
+        assert len(condition.self_help) == 6
+        assert condition.self_help[0].text == "Stay away from faster running and slippery surfaces"
+        assert len(condition.treatment) == 1
+        assert "biomechanical analysis" in condition.treatment[0].text
+        assert condition.recovery is not None
+        assert (condition.recovery.min_days, condition.recovery.max_days) == (None, 7)
+        assert "many months" in condition.recovery.text
+        assert [p.text for p in condition.prevention][0] == "Do not over-train"
+        assert len(condition.prevention) == 4
+        assert condition.source.document == OWN_PAGE.name
+
+    def test_each_symptom_keeps_the_page_wording(self, session: Session) -> None:
+        outcome = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        symptoms = {s.slug: s for s in get_condition(session, outcome.slug).symptoms}
+        assert symptoms["pain-when-driving"].text.startswith("Running hurts, especially")
+        assert symptoms["shooting-pain-into-hamstring"].text.startswith("Sometimes an ache")
+
+    def test_importing_twice_changes_nothing(self, session: Session) -> None:
+        first = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        before = get_condition(session, first.slug)
+        documents = session.exec(select(func.count(col(Document.id)))).one()
+
+        again = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+
+        assert again.status is ImportStatus.unchanged
+        assert get_condition(session, first.slug) == before
+        assert session.exec(select(func.count(col(Document.id)))).one() == documents
+
+    def test_a_changed_page_replaces_the_old_content(self, session: Session) -> None:
+        import_text(session, SMALL_PAGE)
+        changed = SMALL_PAGE.replace("1. Use a cushion", "1. Use a soft cushion\n1. Keep moving")
+        outcome = import_text(session, changed)
+
+        condition = get_condition(session, outcome.slug)
+        assert outcome.status is ImportStatus.updated
+        assert [a.text for a in condition.self_help] == ["Use a soft cushion", "Keep moving"]
+        assert condition.version == 2
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason="the shared seed page is not beside the repo")
+def test_the_users_seed_page_imports_every_fact(session: Session) -> None:
+    outcome = import_text(
+        session, SEED_PAGE.read_text(), file_name=SEED_PAGE.name, name="Hamstring origin problem"
+    )
+    condition = get_condition(session, outcome.slug)
+    assert condition.slug == "hamstring-origin-problem"
+    assert {s.slug: s.frequency.value for s in condition.symptoms} == SEED_SYMPTOMS
+    kinds = [c.kind.value for c in condition.causes]
+    assert kinds.count("cause") == 3 and kinds.count("contributing_factor") == 3
+    assert [d.name for d in condition.differentials][1:4] == SEED_DIFFERENTIAL_NAMES[:3]
+    assert condition.differentials[5].name == "Avulsion of the ischial tuberosity"
+    assert len(condition.self_help) == 6
+    assert len(condition.treatment) == 1
+    assert len(condition.prevention) == 4
+    assert condition.recovery is not None and condition.recovery.max_days == 7
+
+
+class TestFormatVariants:
+    def test_plain_title_line_and_summary(self, session: Session) -> None:
+        condition = get_condition(session, import_text(session, SMALL_PAGE).slug)
+        assert condition.name == "Ischial bursitis"
+        assert condition.summary == "Inflammation of the bursa over the sitting bone."
+        assert condition.recovery is not None
+        assert (condition.recovery.min_days, condition.recovery.max_days) == (14, 42)
+        frequencies = {s.slug: s.frequency.value for s in condition.symptoms}
+        assert frequencies == {
+            "pain-sitting-on-hard-surfaces": "common",
+            "pain-when-sitting": "common",
+            "swelling": "sometimes",
+        }
+        assert [c.text for c in condition.causes] == [
+            "Prolonged sitting or a fall onto the buttock"
+        ]
+
+    def test_markdown_headings_dash_bullets_crlf_and_upper_case(self, session: Session) -> None:
+        page = (
+            SMALL_PAGE.replace("Ischial bursitis\n", "# Ischial bursitis\n")
+            .replace("Symptoms\n", "## SYMPTOMS\n")
+            .replace("Self help\n", "## Self-help:\n")
+            .replace("1. ", "- ")
+            .replace("\n", "\r\n")
+        )
+        plain = get_condition(session, import_text(session, SMALL_PAGE, file_name="a.md").slug)
+        condition = get_condition(session, import_text(session, page, file_name="b.md").slug)
+        assert condition.name == "Ischial bursitis"
+        assert condition.symptoms == plain.symptoms
+        assert condition.causes == plain.causes
+        assert [a.text for a in condition.self_help] == ["Use a cushion"]
+
+    @pytest.mark.parametrize("bullet", ["*", "•", "2."])
+    def test_other_bullets(self, session: Session, bullet: str) -> None:
+        condition = get_condition(
+            session, import_text(session, SMALL_PAGE.replace("1. ", f"{bullet} ")).slug
+        )
+        assert [a.text for a in condition.prevention] == [
+            "Avoid long periods of sitting on hard chairs"
+        ]
+
+    def test_title_from_name_option_then_file_name(self, session: Session) -> None:
+        untitled = SMALL_PAGE.split("\n", 2)[2]
+        named = import_text(session, untitled, name="Bursitis of the ischium")
+        from_file = import_text(session, untitled, file_name="ischial-bursitis.md")
+        assert named.name == "Bursitis of the ischium"
+        assert from_file.name == "Ischial bursitis"
+
+    def test_a_line_the_vocabulary_does_not_know_is_kept_as_its_own_symptom(
+        self, session: Session
+    ) -> None:
+        page = SMALL_PAGE.replace(
+            "1. Pain when", "1. A clicking feeling deep in the hip\n1. Pain when"
+        )
+        condition = get_condition(session, import_text(session, page).slug)
+        unknown = [s for s in condition.symptoms if s.slug == "a-clicking-feeling-deep-in-the-hip"]
+        assert unknown and unknown[0].name == "A clicking feeling deep in the hip"
+
+    def test_differentials_link_to_conditions_in_the_base(self, session: Session) -> None:
+        outcome = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        import_text(session, SMALL_PAGE)
+        linked = {d.name: d.slug for d in get_condition(session, outcome.slug).differentials}
+        assert linked["Ischial bursitis"] == "ischial-bursitis"
+        assert linked["Tendinosis"] is None
+
+
+def _refused(session: Session, text: str, file_name: str = "bad.md") -> DocumentError:
+    with pytest.raises(DocumentError) as caught:
+        import_text(session, text, file_name=file_name)
+    return caught.value
+
+
+class TestRefusedDocuments:
+    def test_unknown_markdown_heading(self, session: Session) -> None:
+        error = _refused(session, SMALL_PAGE.replace("Treatment\n", "## Diagnosis\n"))
+        assert (error.file_name, error.line) == ("bad.md", 10)
+        assert "unknown heading 'Diagnosis'" in str(error)
+
+    def test_no_recognised_section(self, session: Session) -> None:
+        error = _refused(session, "Just a title\nand a paragraph\n")
+        assert error.line == 1
+        assert "no recognised section" in error.message
+
+    def test_empty_section(self, session: Session) -> None:
+        error = _refused(session, SMALL_PAGE.replace("Rest and ice.\n", ""))
+        assert error.line == 10
+        assert "empty" in error.message
+
+    def test_list_item_before_any_heading(self, session: Session) -> None:
+        error = _refused(session, "1. an item\nSymptoms\n1. pain\n")
+        assert error.line == 1
+
+    def test_section_twice(self, session: Session) -> None:
+        error = _refused(session, SMALL_PAGE + "Symptoms\n1. more pain\n")
+        assert error.line == 16
+        assert "first at line 3" in error.message
+
+    def test_binary_junk(self, session: Session) -> None:
+        error = _refused(session, SMALL_PAGE.replace("Rest and ice.", "Rest\x00\x01 and ice."))
+        assert error.line == 11
+
+    def test_not_utf8_and_too_large(self) -> None:
+        with pytest.raises(DocumentError) as not_text:
+            decode_document("latin.md", "Symptoms\n1. caf\xe9\n".encode("latin-1"))
+        assert not_text.value.line == 2
+        with pytest.raises(DocumentError) as too_large:
+            decode_document("huge.md", b"a" * (10 * 1024 * 1024))
+        assert "limit" in too_large.value.message
+
+    def test_one_bad_document_writes_nothing(self, session: Session) -> None:
+        sources = [
+            DocumentSource("good.md", SMALL_PAGE, provenance="test"),
+            DocumentSource("bad.md", "Title\n## Nonsense\n", provenance="test"),
+        ]
+        with pytest.raises(DocumentError):
+            import_condition_documents(session, sources)
+        session.rollback()
+        assert session.exec(select(Condition)).first() is None
+        assert session.exec(select(Document).where(Document.name == "good.md")).first() is None
+        assert (
+            session.exec(select(Symptom).where(col(Symptom.slug) == "swelling")).first() is not None
+        )
+        assert session.exec(select(Document).where(Document.name == "bad.md")).first() is None

@@ -1,0 +1,77 @@
+"""Starting the service: a new database just works, and the docs describe every endpoint."""
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.config import Settings
+from app.core.db import create_db_engine
+from app.main import create_app
+from app.models import Condition, Document
+from tests.conftest import DATA_DIR
+
+
+def test_a_new_database_file_gets_the_default_knowledge_base_once(tmp_path: Path) -> None:
+    database = tmp_path / "nested" / "kb.sqlite3"
+    settings = Settings(database_url=f"sqlite:///{database}", data_dir=DATA_DIR)
+    for _ in range(2):
+        with TestClient(create_app(settings)) as client:
+            response = client.get("/v1/conditions/hamstring-origin-problem")
+            assert response.status_code == 200
+    engine = create_db_engine(settings.database_url)
+    with Session(engine) as session:
+        assert session.exec(select(func.count(col(Condition.id)))).one() == 1
+        assert session.exec(select(func.count(col(Document.id)))).one() == 2
+    engine.dispose()
+
+
+def test_default_knowledge_can_be_turned_off() -> None:
+    settings = Settings(database_url="sqlite://", data_dir=DATA_DIR, load_default_knowledge=False)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/v1/conditions").json()["items"] == []
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
+    missing = client.get("/v2/nothing")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    wrong_method = client.delete("/v1/conditions")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["status"] == 405
+
+
+def test_every_endpoint_is_documented(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert {path for path, _, _ in operations} >= {
+        "/v1/conditions",
+        "/v1/conditions/{slug}",
+        "/v1/symptoms",
+        "/v1/lookup",
+        "/healthz",
+    }
+    for path, method, operation in operations:
+        assert operation.get("summary"), (path, method)
+        assert operation.get("description"), (path, method)
+    lookup_body = schema["paths"]["/v1/lookup"]["post"]["requestBody"]["content"]
+    assert "examples" in str(lookup_body) or "example" in str(schema["components"]["schemas"])
+    not_found = schema["paths"]["/v1/conditions/{slug}"]["get"]["responses"]["404"]
+    assert "application/problem+json" in not_found["content"]
+
+
+def test_docs_page_is_served(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert "swagger" in response.text.lower()

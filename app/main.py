@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlmodel import Session
 
 from app.api.routes import conditions, health, lookup, symptoms
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             engine.dispose()
 
-    app = FastAPI(
+    # The docs pages load Swagger UI and ReDoc from this service, never from a CDN, so they
+    # work on a closed network too.
+    app = FastAPIOffline(
         title="Condition knowledge service",
         version="1.0.0",
         description=DESCRIPTION,

@@ -1,7 +1,9 @@
 """Starting the service: a new database just works, and the docs describe every endpoint."""
 
+import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -71,7 +73,13 @@ def test_every_endpoint_is_documented(client: TestClient) -> None:
     assert "application/problem+json" in not_found["content"]
 
 
-def test_docs_page_is_served(client: TestClient) -> None:
-    response = client.get("/docs")
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_everything_from_the_service_itself(client: TestClient, page: str) -> None:
+    response = client.get(page)
     assert response.status_code == 200
-    assert "swagger" in response.text.lower()
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", response.text)
+    assert assets, "the page loads no script or style"
+    assert "/openapi.json" in response.text
+    for asset in assets:
+        assert asset.startswith("/"), f"{page} loads {asset} from another host"
+        assert client.get(asset).status_code == 200, asset

@@ -12,7 +12,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers
 from app.core.limits import BodySizeLimit
-from app.knowledge.store import knowledge_base_is_empty, load_default_knowledge
+from app.knowledge.store import default_knowledge_missing, load_default_knowledge
 
 DESCRIPTION = """
 Sports-injury conditions with their symptoms, causes, self help, treatment, recovery time and
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_to_head(engine)
         if settings.load_default_knowledge:
             with Session(engine) as session:
-                if knowledge_base_is_empty(session):
+                if default_knowledge_missing(session, settings.data_dir):
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
         app.state.engine = engine

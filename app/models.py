@@ -29,6 +29,7 @@ class Frequency(StrEnum):
     common = "common"
     sometimes = "sometimes"
     rare = "rare"
+    absent = "absent"  # the page says the condition does not have it
 
 
 class CauseKind(StrEnum):
@@ -40,6 +41,30 @@ class AdviceKind(StrEnum):
     self_help = "self_help"
     treatment = "treatment"
     prevention = "prevention"
+    seek_help = "seek_help"
+
+
+class CareLevel(StrEnum):
+    """Where to go, least urgent first; the order is the order of urgency."""
+
+    self_care = "self_care"
+    see_physiotherapist = "see_physiotherapist"
+    see_doctor = "see_doctor"
+    urgent = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return list(CareLevel).index(self)
+
+
+class SynonymKind(StrEnum):
+    term = "term"
+    region = "region"
+
+
+class PriorFactorKind(StrEnum):
+    age = "age"
+    sex = "sex"
 
 
 def _parent(table: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column[int]:
@@ -70,6 +95,47 @@ class Condition(SQLModel, table=True):
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
     version: int = 1
     updated_at: datetime
+    prior_weight: float = Field(
+        default=1.0, description="How common it is among the people who ask, relative to others."
+    )
+    care_level: CareLevel = Field(
+        default=CareLevel.self_care, max_length=20, description="Who should see it, at least."
+    )
+    cant_miss: bool = Field(
+        default=False, description="Serious if missed: never ranked below a benign look-alike."
+    )
+
+
+class ConditionAlias(SQLModel, table=True):
+    """Another name of a condition, so differentials that use it link to it."""
+
+    __tablename__ = "condition_alias"
+    __table_args__ = (
+        UniqueConstraint("condition_id", "slug"),
+        Index("ix_condition_alias_slug", "slug"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    condition_id: int = Field(sa_column=_parent("condition"))
+    name: str = Field(max_length=255)
+    slug: str = Field(max_length=120)
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
+class ConditionPriorFactor(SQLModel, table=True):
+    """How much more or less likely a condition is for an age band or a sex."""
+
+    __tablename__ = "condition_prior_factor"
+    __table_args__ = (Index("ix_condition_prior_factor_condition_id", "condition_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    condition_id: int = Field(sa_column=_parent("condition"))
+    kind: PriorFactorKind = Field(max_length=10)
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: str | None = Field(default=None, max_length=10)
+    factor: float
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
 
 class Symptom(SQLModel, table=True):
@@ -79,6 +145,9 @@ class Symptom(SQLModel, table=True):
     slug: str = Field(unique=True, index=True, max_length=120)
     name: str = Field(max_length=255)
     region: str | None = Field(default=None, max_length=60)
+    question: str | None = Field(default=None, max_length=255)
+    red_flag_level: CareLevel | None = Field(default=None, max_length=20)
+    red_flag_advice: str | None = Field(default=None, sa_type=Text)
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
 
@@ -90,6 +159,12 @@ class SymptomSynonym(SQLModel, table=True):
     symptom_id: int = Field(sa_column=_parent("symptom"))
     text: str = Field(max_length=255)
     normalized: str = Field(index=True, max_length=255)
+    kind: SynonymKind = Field(
+        default=SynonymKind.term,
+        max_length=10,
+        description="A term names the symptom; a region word names only its body part, and "
+        "counts only where the text says that part is fine.",
+    )
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
 

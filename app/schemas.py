@@ -151,6 +151,32 @@ class LookupRequest(BaseModel):
     limit: int = Field(default=10, ge=1, le=50, description="How many candidates at most.")
 
 
+class LookupQuery(BaseModel):
+    """`GET /v1/lookup`'s query string: repeat `symptom` and `absent` for each one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    symptom: list[SymptomPhrase] = Field(
+        min_length=1,
+        max_length=MAX_SYMPTOMS,
+        description="A symptom the person has: slug or phrase. Repeat for each.",
+        examples=[["buttock-pain", "sprinting hurts"]],
+    )
+    absent: list[SymptomPhrase] = Field(
+        default_factory=list,
+        max_length=MAX_SYMPTOMS,
+        description="A symptom the person does not have. Repeat for each.",
+    )
+    age: int | None = Field(default=None, ge=0, le=120, description="Age in years.")
+    sex: Sex | None = None
+    limit: int = Field(default=10, ge=1, le=50, description="How many candidates at most.")
+
+    def as_request(self) -> LookupRequest:
+        return LookupRequest(
+            symptoms=self.symptom, absent=self.absent, age=self.age, sex=self.sex, limit=self.limit
+        )
+
+
 class RecognizedSymptom(BaseModel):
     input: str = Field(examples=["hurts when I drive"])
     symptom: SymptomRef

@@ -102,7 +102,14 @@ class TestListConditions:
         assert second["next_cursor"] is None
 
     def test_a_forged_cursor_is_a_422(self, client: TestClient) -> None:
-        for cursor in ["not-base64!", "e30", "W10"]:
+        # Not base64, {}, [], {"slug": ["a"]}, {"slug": {"a": 1}}
+        for cursor in [
+            "not-base64!",
+            "e30",
+            "W10",
+            "eyJzbHVnIjpbImEiXX0",
+            "eyJzbHVnIjp7ImEiOjF9fQ",
+        ]:
             response = client.get("/v1/conditions", params={"cursor": cursor})
             assert response.status_code == 422, cursor
             assert "cursor" in response.json()["detail"]

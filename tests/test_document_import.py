@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.knowledge.document import DocumentError, decode_document
 from app.knowledge.drafting import DocumentSource
+from app.knowledge.extract import recovery_days
 from app.knowledge.store import ImportStatus, import_condition_documents
 from app.models import Condition, Document, Symptom
 from app.services.conditions import get_condition
@@ -16,6 +17,8 @@ OWN_PAGE = DATA_DIR / "conditions" / "hamstring-origin-problem.md"
 SEED_SYMPTOMS = {
     "buttock-pain": "common",
     "upper-hamstring-pain": "common",
+    # The upper hamstring is in the back of the thigh, so the line names that pain too.
+    "back-of-thigh-pain": "common",
     "pain-when-running": "common",
     "pain-when-running-fast": "common",
     "pain-when-sitting": "common",
@@ -253,3 +256,94 @@ class TestRefusedDocuments:
             session.exec(select(Symptom).where(col(Symptom.slug) == "swelling")).first() is not None
         )
         assert session.exec(select(Document).where(Document.name == "bad.md")).first() is None
+
+
+class TestFaithfulReading:
+    """Pages written the way people write: wrapped lines, intro lines, denials, odd lines."""
+
+    def test_a_wrapped_paragraph_stays_one_paragraph(self, session: Session) -> None:
+        page = (
+            "# Ischial bursitis\nInflammation of the bursa over the\nsitting bone.\n"
+            "Causes\nIt is usually caused by prolonged sitting, a fall\n"
+            "or a direct blow. Tight muscles and weak glutes\ncan be contributing factors.\n"
+        )
+        condition = get_condition(session, import_text(session, page).slug)
+        assert condition.summary == "Inflammation of the bursa over the sitting bone."
+        assert [(c.kind.value, c.text) for c in condition.causes] == [
+            ("cause", "Prolonged sitting"),
+            ("cause", "A fall"),
+            ("cause", "A direct blow"),
+            ("contributing_factor", "Tight muscles and weak glutes"),
+        ]
+
+    def test_an_intro_line_sets_the_frequency_and_is_not_a_symptom(self, session: Session) -> None:
+        page = "# X\nSymptoms\n1. buttock pain\nLess commonly:\n1. swelling\n1. bruising\n"
+        condition = get_condition(session, import_text(session, page).slug)
+        assert {s.slug: s.frequency.value for s in condition.symptoms} == {
+            "buttock-pain": "common",
+            "swelling": "rare",
+            "bruising": "rare",
+        }
+
+    def test_a_denied_symptom_is_stored_as_absent(self, session: Session) -> None:
+        page = "# X\nSymptoms\n1. buttock pain\n1. There is usually no swelling\n"
+        condition = get_condition(session, import_text(session, page).slug)
+        assert {s.slug: s.frequency.value for s in condition.symptoms} == {
+            "buttock-pain": "common",
+            "swelling": "absent",
+        }
+
+    def test_any_other_intro_in_causes_opens_the_look_alikes(self, session: Session) -> None:
+        page = "# X\nCauses\nOveruse.\nOther problems to rule out:\n1. a stress fracture\n"
+        condition = get_condition(session, import_text(session, page).slug)
+        assert [c.text for c in condition.causes] == ["Overuse"]
+        assert [d.name for d in condition.differentials] == ["A stress fracture"]
+
+    def test_every_wording_of_a_symptom_is_kept(self, session: Session) -> None:
+        page = "# X\nSymptoms\n1. buttock pain when running\n1. sometimes a sore bum at rest\n"
+        condition = get_condition(session, import_text(session, page).slug)
+        [buttock] = [s for s in condition.symptoms if s.slug == "buttock-pain"]
+        assert buttock.text == "buttock pain when running\nsometimes a sore bum at rest"
+
+    def test_unknown_lines_never_merge_or_vanish(self, session: Session) -> None:
+        prefix = "a very particular feeling that the vocabulary has no word for at all, "
+        page = f"# X\nSymptoms\n1. {prefix}in the morning\n1. {prefix}in the evening\n1. 😀😀\n"
+        symptoms = get_condition(session, import_text(session, page).slug).symptoms
+        assert len(symptoms) == 3
+        assert len({s.slug for s in symptoms}) == 3
+        assert all(s.slug for s in symptoms)
+
+    def test_a_page_symptom_is_not_vocabulary_for_the_next_page(self, session: Session) -> None:
+        first = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        import_text(session, "# Sprain\nSymptoms\n1. Pain\n1. Swelling\n", file_name="s.md")
+        again = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)
+        assert again.status is ImportStatus.unchanged
+        assert again.symptoms == first.symptoms
+
+    def test_a_name_without_letters_is_refused(self, session: Session) -> None:
+        error = _refused(session, "# !!!\nSymptoms\n1. pain\n")
+        assert error.line == 1
+        assert "slug" in error.message
+
+    def test_absurd_recovery_numbers_are_left_to_the_text(self, session: Session) -> None:
+        page = "# X\nSymptoms\n1. pain\nRecovery time\n99999999999999999999 years\n"
+        condition = get_condition(session, import_text(session, page).slug)
+        assert condition.recovery is not None
+        assert (condition.recovery.min_days, condition.recovery.max_days) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Usually 2 to 6 weeks.", (14, 42)),
+        ("Mild cases settle within a week; chronic ones take many months.", (None, 7)),
+        ("Between 3 and 6 months", (90, 180)),
+        ("a week or two", (7, 14)),
+        ("within 48 hours", (None, 2)),
+        ("at least 6 weeks", (42, None)),
+        ("six weeks to three months", (42, 90)),
+        ("It varies.", (None, None)),
+    ],
+)
+def test_recovery_days(text: str, days: tuple[int | None, int | None]) -> None:
+    assert recovery_days(text) == days

@@ -81,6 +81,13 @@ class TestPostLookup:
         unrecognized = {u["input"]: u["suggestions"] for u in result["unrecognized"]}
         assert unrecognized["qqqq"] == []
 
+    def test_a_denied_symptom_counts_as_absent(self, client: TestClient) -> None:
+        result = _lookup(client, symptoms=["bum pain", "it does not hurt when I drive"])
+        states = {r["symptom"]["slug"]: r["present"] for r in result["recognized"]}
+        assert states == {"buttock-pain": True, "pain-when-driving": False}
+        [candidate] = result["candidates"]
+        assert [s["slug"] for s in candidate["against"]] == ["pain-when-driving"]
+
     def test_no_recognised_symptom_means_no_candidates(self, client: TestClient) -> None:
         result = _lookup(client, symptoms=["qqqq"])
         assert result["candidates"] == []
@@ -103,6 +110,16 @@ class TestGetLookup:
         response = client.get("/v1/lookup")
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "query.symptom"
+
+    @pytest.mark.parametrize(
+        ("query", "field"),
+        [("symptom=%20", "query.symptom.0"), ("symptom=x&absent=%20", "query.absent.0")],
+    )
+    def test_blank_values_are_a_422(self, client: TestClient, query: str, field: str) -> None:
+        response = client.get(f"/v1/lookup?{query}")
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["field"] == field
 
 
 class TestBadLookups:

@@ -46,3 +46,34 @@ def test_downgrade_then_upgrade_again() -> None:
     upgrade_to_head(engine)
     assert _differences(engine) == []
     engine.dispose()
+
+
+def test_upgrading_a_populated_database_keeps_its_rows() -> None:
+    engine = create_db_engine("sqlite://")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO document (id, kind, name, sha256, provenance, imported_at, text)"
+            " VALUES (1, 'condition', 'a.md', 'x', 'test', '2026-01-01', 'text')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO condition (id, slug, name, document_id, version, updated_at)"
+            " VALUES (1, 'a', 'A', 1, 1, '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO symptom (id, slug, name, document_id) VALUES (1, 's', 'S', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO condition_symptom (condition_id, symptom_id, frequency, text, position,"
+            " document_id) VALUES (1, 1, 'common', 's', 0, 1)"
+        )
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM condition_symptom").scalar() == 1
+        row = connection.exec_driver_sql(
+            "SELECT prior_weight, care_level, cant_miss FROM condition"
+        ).one()
+        assert tuple(row) == (1.0, "self_care", 0)
+    engine.dispose()

@@ -9,10 +9,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.core.config import Settings
-from app.core.db import create_db_engine
+from app.core.db import create_db_engine, upgrade_to_head
+from app.knowledge.store import load_vocabulary_file
 from app.main import create_app
 from app.models import Condition, Document
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, import_text
 
 
 def test_a_new_database_file_gets_the_default_knowledge_base_once(tmp_path: Path) -> None:
@@ -27,6 +28,19 @@ def test_a_new_database_file_gets_the_default_knowledge_base_once(tmp_path: Path
         assert session.exec(select(func.count(col(Condition.id)))).one() == 1
         assert session.exec(select(func.count(col(Document.id)))).one() == 2
     engine.dispose()
+
+
+def test_the_default_knowledge_base_loads_even_after_an_earlier_import(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}", data_dir=DATA_DIR)
+    engine = create_db_engine(settings.database_url)
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        load_vocabulary_file(session, DATA_DIR)
+        import_text(session, "# Mine\nSymptoms\n1. buttock pain\n", file_name="mine.md")
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        slugs = [item["slug"] for item in client.get("/v1/conditions").json()["items"]]
+    assert "mine" in slugs and "hamstring-origin-problem" in slugs
 
 
 def test_default_knowledge_can_be_turned_off() -> None:
@@ -83,3 +97,17 @@ def test_docs_pages_load_everything_from_the_service_itself(client: TestClient, 
     for asset in assets:
         assert asset.startswith("/"), f"{page} loads {asset} from another host"
         assert client.get(asset).status_code == 200, asset
+
+
+def test_an_unexpected_failure_is_still_a_problem_document(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("app.api.routes.conditions.get_condition", broken)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/v1/conditions/hamstring-origin-problem")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "disk on fire" not in response.text

@@ -111,7 +111,13 @@ async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
     return problem_response(request, error.status_code, detail, headers=error.headers)
 
 
+async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    # Starlette still logs the traceback; the client gets the one error shape, no internals.
+    return problem_response(request, 500, "The service failed to answer; the error is logged.")
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _on_unexpected)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

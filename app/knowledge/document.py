@@ -1,13 +1,17 @@
 """Read a condition page in the user's format into titled sections of numbered lines.
 
-The grammar: a title (``# Title`` or a first plain line), optional summary paragraphs, then
-sections under plain or markdown headings. Items start with ``1.``, ``-``, ``*`` or ``•``; any
-other line is a paragraph. Anything the reader cannot place is an error naming file and line.
+The grammar: an optional TOML front matter between ``+++`` lines (this project's pages use
+it for aliases, priors and care level; the user's pages need none), a title (``# Title`` or a
+first plain line), optional summary paragraphs, then sections under plain or markdown headings.
+Items start with ``1.``, ``-``, ``*`` or ``•``; any other line is a paragraph. Anything the
+reader cannot place is an error naming file and line.
 """
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
@@ -19,6 +23,7 @@ class Section(StrEnum):
     treatment = "treatment"
     recovery = "recovery"
     prevention = "prevention"
+    seek_help = "seek_help"
 
 
 HEADINGS: dict[str, Section] = {
@@ -30,8 +35,12 @@ HEADINGS: dict[str, Section] = {
     "average recovery time": Section.recovery,
     "recovery time": Section.recovery,
     "prevention": Section.prevention,
+    "when to seek help": Section.seek_help,
 }
-HEADING_NAMES = "Symptoms, Causes, Self help, Treatment, Average recovery time, Prevention"
+HEADING_NAMES = (
+    "Symptoms, Causes, Self help, Treatment, Average recovery time, Prevention, When to seek help"
+)
+FRONT_MATTER_FENCE = "+++"
 
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•])\s+(.*)$")
@@ -65,6 +74,9 @@ class ParsedDocument:
     summary: list[Block] = field(default_factory=list)
     sections: dict[Section, list[Block]] = field(default_factory=dict)
     heading_lines: dict[Section, int] = field(default_factory=dict)
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_line: int = 0
+    title_line: int = 1
 
 
 def decode_document(file_name: str, raw: bytes) -> str:
@@ -84,12 +96,24 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
     document = ParsedDocument(file_name=file_name, title=None)
     current: Section | None = None
     seen_content = False
-    for number, raw_line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, raw_line in enumerate(lines, start=1):
         if BINARY_JUNK.search(raw_line):
             raise DocumentError(file_name, number, "the line holds control characters, not text")
+    body_start = _read_front_matter(document, lines)
+    # A plain line straight after a paragraph or item (no blank line between) continues it,
+    # so text wrapped over several lines stays one paragraph.
+    open_blocks: list[Block] | None = None
+    for number, raw_line in enumerate(lines[body_start:], start=body_start + 1):
         line = raw_line.strip()
         if not line:
+            open_blocks = None
             continue
+        if open_blocks and _continues(open_blocks[-1].text, line):
+            last = open_blocks[-1]
+            open_blocks[-1] = Block(f"{last.text} {line}", last.line, last.is_item)
+            continue
+        open_blocks = None
         heading = _heading_of(line)
         markdown = MARKDOWN_HEADING.match(line)
         if heading is not None:
@@ -109,19 +133,55 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
                     f"unknown heading {markdown.group(2)!r}; the sections are {HEADING_NAMES}",
                 )
             document.title = markdown.group(2)
+            document.title_line = number
         elif current is not None:
             document.sections[current].append(_block(line, number))
+            open_blocks = document.sections[current]
         elif not seen_content and LIST_ITEM.match(line) is None:
             document.title = line
+            document.title_line = number
         elif LIST_ITEM.match(line) is not None:
             raise DocumentError(
                 file_name, number, "a list item before any section heading; add a heading above it"
             )
         else:
             document.summary.append(Block(line, number, is_item=False))
+            open_blocks = document.summary
         seen_content = True
     _check_sections(document)
     return document
+
+
+def _read_front_matter(document: ParsedDocument, lines: list[str]) -> int:
+    """Parse a leading ``+++`` block; return the index of the first line after it."""
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != FRONT_MATTER_FENCE:
+        return 0
+    closing = next(
+        (i for i in range(first + 1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE), None
+    )
+    if closing is None:
+        raise DocumentError(document.file_name, first + 1, "the front matter is never closed")
+    try:
+        document.front_matter = tomllib.loads("\n".join(lines[first + 1 : closing]))
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        line = first + 1 + (int(found.group(1)) if found else 1)
+        raise DocumentError(document.file_name, line, f"front matter: {error}") from error
+    document.front_matter_line = first + 1
+    return closing + 1
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether a line carries on the paragraph or item above it rather than starting one.
+
+    An intro line ("Less commonly:") starts its own; so does a capitalised line after a
+    finished sentence, as in pages that give one paragraph per line."""
+    if LIST_ITEM.match(line) or _heading_of(line) or MARKDOWN_HEADING.match(line):
+        return False
+    if line.endswith(":"):
+        return False
+    return not (previous.endswith((".", "!", "?", ":")) and line[:1].isupper())
 
 
 def _heading_of(line: str) -> Section | None:

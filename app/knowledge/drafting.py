@@ -6,29 +6,67 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from app.knowledge.document import Block, Section, parse_document
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.knowledge.document import Block, DocumentError, ParsedDocument, Section, parse_document
 from app.knowledge.extract import (
     CauseFact,
     DifferentialFact,
+    ListKind,
     causes_in_sentence,
     differential_from_item,
-    frequency_at,
-    is_differentials_opener,
-    is_factors_opener,
+    marked_frequency,
+    opened_list,
     recovery_days,
     split_sentences,
 )
-from app.knowledge.matcher import SymptomMatcher
+from app.knowledge.mentions import find_mentions
 from app.knowledge.text import make_slug, sentence_case
-from app.models import AdviceKind, CauseKind, Frequency
+from app.knowledge.vocabulary_index import VocabularyIndex
+from app.models import AdviceKind, CareLevel, CauseKind, Frequency
 
 MAX_NAME_LENGTH = 255
-FREQUENCY_ORDER = {Frequency.common: 0, Frequency.sometimes: 1, Frequency.rare: 2}
+MAX_OWN_SLUG_LENGTH = 70
+FREQUENCY_ORDER = {
+    Frequency.common: 0,
+    Frequency.sometimes: 1,
+    Frequency.rare: 2,
+    Frequency.absent: 3,
+}
 ADVICE_SECTIONS = {
     Section.self_help: AdviceKind.self_help,
     Section.treatment: AdviceKind.treatment,
     Section.prevention: AdviceKind.prevention,
+    Section.seek_help: AdviceKind.seek_help,
 }
+
+
+class AgeBand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min: int = Field(ge=0, le=120)
+    max: int = Field(ge=0, le=120)
+    factor: float = Field(gt=0, le=100, description="Multiplies the prior for these ages.")
+
+
+class SexFactors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    female: float = Field(default=1.0, gt=0, le=100)
+    male: float = Field(default=1.0, gt=0, le=100)
+
+
+class ConditionMeta(BaseModel):
+    """What a page's front matter may say about its condition; all of it optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    aliases: list[str] = Field(default_factory=list)
+    prior: float = Field(default=1.0, gt=0, le=1000)
+    care_level: CareLevel = CareLevel.self_care
+    cant_miss: bool = False
+    age: list[AgeBand] = Field(default_factory=list)
+    sex: SexFactors = Field(default_factory=SexFactors)
 
 
 @dataclass(frozen=True)
@@ -63,10 +101,12 @@ class ConditionDraft:
     recovery_text: str | None = None
     recovery_min_days: int | None = None
     recovery_max_days: int | None = None
+    meta: ConditionMeta = field(default_factory=ConditionMeta)
 
     def fingerprint(self, source: DocumentSource) -> str:
         """Equal for two imports that would write the same rows, so a re-import is a no-op."""
-        payload = [asdict(self), source.text, source.provenance, str(source.reviewed_on)]
+        content = asdict(self) | {"meta": self.meta.model_dump(mode="json")}
+        payload = [content, source.text, source.provenance, str(source.reviewed_on)]
         encoded = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
 
@@ -75,15 +115,22 @@ def name_from_file_name(file_name: str) -> str:
     return sentence_case(PurePath(file_name).stem.replace("-", " ").replace("_", " "))
 
 
-def draft_condition(source: DocumentSource, matcher: SymptomMatcher) -> ConditionDraft:
+def draft_condition(source: DocumentSource, index: VocabularyIndex) -> ConditionDraft:
     parsed = parse_document(source.file_name, source.text)
     name = source.name or parsed.title or name_from_file_name(source.file_name)
     name = " ".join(name.split())
+    slug = make_slug(name)
+    if not slug:
+        line = parsed.title_line if parsed.title else 1
+        raise DocumentError(
+            source.file_name, line, f"the name {name!r} has no letters or digits to make a slug"
+        )
     summary = "\n\n".join(block.text for block in parsed.summary) or None
-    draft = ConditionDraft(slug=make_slug(name), name=name, summary=summary)
+    draft = ConditionDraft(slug=slug, name=name, summary=summary)
+    draft.meta = _meta(parsed)
     for section, blocks in parsed.sections.items():
         if section is Section.symptoms:
-            draft.symptoms = _symptoms(blocks, matcher)
+            draft.symptoms = _symptoms(blocks, index)
         elif section is Section.causes:
             draft.causes, draft.differentials = _causes(blocks)
         elif section is Section.recovery:
@@ -94,57 +141,108 @@ def draft_condition(source: DocumentSource, matcher: SymptomMatcher) -> Conditio
     return draft
 
 
-def _symptoms(blocks: list[Block], matcher: SymptomMatcher) -> list[SymptomDraft]:
-    by_slug: dict[str, SymptomDraft] = {}
-    for block in blocks:
-        matches = matcher.find(block.text)
-        found = [
-            SymptomDraft(
-                slug=match.symptom_slug,
-                name="",
-                frequency=frequency_at(block.text, match.start),
-                text=block.text,
-                in_vocabulary=True,
+def _meta(parsed: ParsedDocument) -> ConditionMeta:
+    try:
+        meta = ConditionMeta.model_validate(parsed.front_matter)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_name = ".".join(str(part) for part in first["loc"])
+        raise DocumentError(
+            parsed.file_name, parsed.front_matter_line, f"front matter {field_name}: {first['msg']}"
+        ) from error
+    for band in meta.age:
+        if band.min > band.max:
+            raise DocumentError(
+                parsed.file_name,
+                parsed.front_matter_line,
+                f"front matter age band {band.min}-{band.max} ends before it starts",
             )
-            for match in matches
-        ]
-        if not found:
-            # A line the vocabulary does not know is still a symptom: nothing is dropped.
-            name = sentence_case(block.text)[:MAX_NAME_LENGTH]
-            found = [
-                SymptomDraft(
-                    slug=make_slug(name),
-                    name=name,
-                    frequency=frequency_at(block.text, len(block.text)),
-                    text=block.text,
-                    in_vocabulary=False,
-                )
-            ]
-        for symptom in found:
+    return meta
+
+
+def _symptoms(blocks: list[Block], index: VocabularyIndex) -> list[SymptomDraft]:
+    by_slug: dict[str, SymptomDraft] = {}
+    introduced: Frequency | None = None
+    for block in blocks:
+        if not block.is_item and block.text.endswith(":"):
+            # "Less commonly:" introduces the items below it; it is not a symptom itself.
+            introduced = marked_frequency(block.text, len(block.text))
+            continue
+        if not block.is_item:
+            introduced = None
+        for symptom in _symptoms_of_line(block, index, introduced):
             known = by_slug.get(symptom.slug)
             if known is None:
                 by_slug[symptom.slug] = symptom
-            elif FREQUENCY_ORDER[symptom.frequency] < FREQUENCY_ORDER[known.frequency]:
+                continue
+            if symptom.text not in known.text:
+                known.text = f"{known.text}\n{symptom.text}"
+            if FREQUENCY_ORDER[symptom.frequency] < FREQUENCY_ORDER[known.frequency]:
                 known.frequency = symptom.frequency
     return list(by_slug.values())
+
+
+def _symptoms_of_line(
+    block: Block, index: VocabularyIndex, introduced: Frequency | None
+) -> list[SymptomDraft]:
+    def frequency(position: int, present: bool) -> Frequency:
+        if not present:
+            return Frequency.absent
+        return marked_frequency(block.text, position) or introduced or Frequency.common
+
+    found = [
+        SymptomDraft(
+            slug=mention.symptom_slug,
+            name="",
+            frequency=frequency(mention.start, mention.present),
+            text=block.text,
+            in_vocabulary=True,
+        )
+        for mention in find_mentions(index, block.text)
+    ]
+    if found:
+        return found
+    # A line the vocabulary does not know is still a symptom: nothing is dropped.
+    name = sentence_case(block.text)[:MAX_NAME_LENGTH]
+    return [
+        SymptomDraft(
+            slug=_own_slug(block.text),
+            name=name,
+            frequency=frequency(len(block.text), present=True),
+            text=block.text,
+            in_vocabulary=False,
+        )
+    ]
+
+
+def _own_slug(text: str) -> str:
+    """A slug for a page's own symptom; a digest keeps long or wordless lines apart."""
+    slug = make_slug(sentence_case(text))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    if not slug:
+        return f"symptom-{digest}"
+    if len(slug) >= MAX_OWN_SLUG_LENGTH:
+        return f"{slug[:MAX_OWN_SLUG_LENGTH].rstrip('-')}-{digest}"
+    return slug
 
 
 def _causes(blocks: list[Block]) -> tuple[list[CauseFact], list[DifferentialFact]]:
     causes: list[CauseFact] = []
     differentials: list[DifferentialFact] = []
-    list_kind: str = "causes"
+    list_kind = ListKind.causes
     for block in blocks:
         if not block.is_item:
-            if is_differentials_opener(block.text):
-                list_kind = "differentials"
-            elif is_factors_opener(block.text):
-                list_kind = "factors"
-            else:
-                for sentence in split_sentences(block.text):
+            for sentence in split_sentences(block.text):
+                opened = opened_list(sentence)
+                if opened is not None:
+                    list_kind = opened
+                else:
                     causes.extend(causes_in_sentence(sentence))
-        elif list_kind == "differentials":
+        elif list_kind is ListKind.differentials:
             differentials.append(differential_from_item(block.text))
         else:
-            kind = CauseKind.contributing_factor if list_kind == "factors" else CauseKind.cause
+            kind = (
+                CauseKind.contributing_factor if list_kind is ListKind.factors else CauseKind.cause
+            )
             causes.append(CauseFact(kind, sentence_case(block.text), block.text))
     return causes, differentials

@@ -1,7 +1,9 @@
 """Pull structured facts out of a section's prose: causes, differentials, days, frequency."""
 
+import math
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from app.knowledge.text import make_slug, sentence_case
 from app.models import CauseKind, Frequency
@@ -22,6 +24,11 @@ FREQUENCY_MARKERS: list[tuple[re.Pattern[str], Frequency]] = [
 
 def frequency_at(text: str, position: int) -> Frequency:
     """The frequency the nearest marker before ``position`` gives; common when none does."""
+    return marked_frequency(text, position) or Frequency.common
+
+
+def marked_frequency(text: str, position: int) -> Frequency | None:
+    """The frequency the nearest marker before ``position`` gives, if any does."""
     lowered = text.lower()
     marks: list[tuple[int, int, Frequency]] = []
     for pattern, frequency in FREQUENCY_MARKERS:
@@ -30,7 +37,7 @@ def frequency_at(text: str, position: int) -> Frequency:
             if not any(start <= found.start() < end for start, end, _ in marks):
                 marks.append((found.start(), found.end(), frequency))
     before = [mark for mark in marks if mark[0] <= position]
-    return max(before)[2] if before else Frequency.common
+    return max(before)[2] if before else None
 
 
 # --- causes ----------------------------------------------------------------------------------
@@ -83,19 +90,22 @@ def split_list(text: str) -> list[str]:
             current.append(character)
     parts.append("".join(current))
     if len(parts) > 1:
-        # In "a, b and c" the last part holds two items; "a or b" alone is one item.
-        last = _split_top_level(parts.pop(), " and ")
-        parts.extend(last)
+        # In "a, b and c" or "a, b or c" the last part holds two items; "a or b" alone is one.
+        last = parts.pop().strip()
+        last = re.sub(r"^(?:and|or)\s+", "", last, flags=re.I)
+        parts.extend(_split_top_level(last, " and ", " or "))
     cleaned = [re.sub(r"^(?:(?:and|or|by|on)\s+)+", "", part.strip(), flags=re.I) for part in parts]
     return [part for part in cleaned if part]
 
 
-def _split_top_level(text: str, separator: str) -> list[str]:
+def _split_top_level(text: str, *separators: str) -> list[str]:
+    """Split at the first separator outside brackets."""
     depth = 0
     for index, character in enumerate(text):
         depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0 and text.startswith(separator, index):
-            return [text[:index], text[index + len(separator) :]]
+        for separator in separators:
+            if depth == 0 and text.startswith(separator, index):
+                return [text[:index], text[index + len(separator) :]]
     return [text]
 
 
@@ -117,12 +127,24 @@ def causes_in_sentence(sentence: str) -> list[CauseFact]:
     return [CauseFact(CauseKind.cause, sentence_case(sentence), sentence)]
 
 
-def is_differentials_opener(text: str) -> bool:
-    return text.rstrip().endswith(":") and DIFFERENTIALS_OPENER.search(text) is not None
+class ListKind(StrEnum):
+    causes = "causes"
+    factors = "factors"
+    differentials = "differentials"
 
 
-def is_factors_opener(text: str) -> bool:
-    return text.rstrip().endswith(":") and FACTORS_OPENER.search(text) is not None
+LOOK_ALIKE_WORDS = re.compile(r"\b(?:other|also|else|rule out|mistaken|look-?alikes?)\b", re.I)
+
+
+def opened_list(sentence: str) -> ListKind | None:
+    """What the items after an introducing sentence ("...the following:") are, if it is one."""
+    if not sentence.rstrip().endswith(":"):
+        return None
+    if FACTORS_OPENER.search(sentence):
+        return ListKind.factors
+    if DIFFERENTIALS_OPENER.search(sentence) or LOOK_ALIKE_WORDS.search(sentence):
+        return ListKind.differentials
+    return ListKind.causes
 
 
 NAMED_AS = re.compile(
@@ -146,7 +168,9 @@ def differential_from_item(item: str) -> DifferentialFact:
 
 # --- recovery --------------------------------------------------------------------------------
 
-UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+# Beyond this a number is not a recovery time anyone means; it is left to the text.
+LONGEST_RECOVERY_DAYS = 3650
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -156,8 +180,10 @@ _NUMBER = (
     r"(\d+(?:\.\d+)?|a couple of|a few|an?"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
-_UNIT = r"(day|week|month|year)s?"
-RANGE = re.compile(rf"\b{_NUMBER}\s*(?:to|-|–|or)\s*{_NUMBER}\s+{_UNIT}\b", re.I)
+_UNIT = r"(hour|day|week|month|year)s?"
+RANGE = re.compile(rf"\b(?:between\s+)?{_NUMBER}\s*(?:to|-|–|or|and)\s*{_NUMBER}\s+{_UNIT}\b", re.I)
+# "a week or two": the unit stands between the two numbers.
+SPLIT_RANGE = re.compile(rf"\b{_NUMBER}\s+{_UNIT}\s+or\s+{_NUMBER}\b(?!\s+{_UNIT})", re.I)
 UPPER_BOUND = re.compile(
     rf"\b(?:within|up to|under|less than|no more than)\s+{_NUMBER}\s+{_UNIT}\b", re.I
 )
@@ -165,22 +191,26 @@ LOWER_BOUND = re.compile(rf"\b(?:at least|more than|over|after)\s+{_NUMBER}\s+{_
 SINGLE = re.compile(rf"\b{_NUMBER}\s+{_UNIT}\b", re.I)
 
 
-def _days(number: str, unit: str) -> int:
+def _days(number: str, unit: str) -> int | None:
     value = NUMBER_WORDS.get(number.lower())
-    amount = float(number) if value is None else float(value)
-    return round(amount * UNIT_DAYS[unit.lower()])
+    days = (float(number) if value is None else float(value)) * UNIT_DAYS[unit.lower()]
+    return math.ceil(days) if days <= LONGEST_RECOVERY_DAYS else None
 
 
 def recovery_days(text: str) -> tuple[int | None, int | None]:
     """Days the recovery text gives: "2 to 6 weeks" is (14, 42), "within a week" (None, 7)."""
-    lows: list[int] = []
-    highs: list[int] = []
+    lows: list[int | None] = []
+    highs: list[int | None] = []
     unbounded_above = False
     remaining = text
     for found in RANGE.finditer(remaining):
         lows.append(_days(found.group(1), found.group(3)))
         highs.append(_days(found.group(2), found.group(3)))
     remaining = RANGE.sub(" ", remaining)
+    for found in SPLIT_RANGE.finditer(remaining):
+        lows.append(_days(found.group(1), found.group(2)))
+        highs.append(_days(found.group(3), found.group(2)))
+    remaining = SPLIT_RANGE.sub(" ", remaining)
     for found in UPPER_BOUND.finditer(remaining):
         highs.append(_days(found.group(1), found.group(2)))
     remaining = UPPER_BOUND.sub(" ", remaining)
@@ -192,6 +222,16 @@ def recovery_days(text: str) -> tuple[int | None, int | None]:
         days = _days(found.group(1), found.group(2))
         lows.append(days)
         highs.append(days)
+    return _bounds(
+        [day for day in lows if day is not None],
+        [day for day in highs if day is not None],
+        unbounded_above,
+    )
+
+
+def _bounds(
+    lows: list[int], highs: list[int], unbounded_above: bool
+) -> tuple[int | None, int | None]:
     low = min(lows) if lows else None
     high = None if unbounded_above or not highs else max(highs)
     if low is not None and high is not None and low > high:

@@ -10,11 +10,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.knowledge.text import Token, normalize_phrase, tokenize
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from app.knowledge.text import Token, tokenize
 
 # How many other words may stand between the words of one term.
 WINDOW_SLACK = 4
-CLAUSE_BOUNDARY = re.compile(r"[.;:!?]+(?:\s+|$)")
+MIN_CORRECTED_LENGTH = 4
+SHORT_WORD_LENGTH = 6
+# Sentence ends and the words that turn a sentence ("but my back is fine"): the words of one
+# symptom never straddle them.
+CLAUSE_BOUNDARY = re.compile(
+    r"[.;:!?]+(?:\s+|$)|\b(?:but|although|though|however|except|apart from|yet|whereas|"
+    r"and (?:it|i|my|the pain)|which)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +33,7 @@ class Term:
     symptom_slug: str
     phrase: str
     stems: tuple[str, ...]
+    words: tuple[tuple[str, str], ...] = ()  # (word as written, its stem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +46,22 @@ class SymptomMatch:
 
 
 def make_term(symptom_slug: str, phrase: str) -> Term | None:
-    stems = tuple(dict.fromkeys(normalize_phrase(phrase).split()))
-    return Term(symptom_slug, phrase, stems) if stems else None
+    tokens = tokenize(phrase)
+    stems = tuple(dict.fromkeys(token.stem for token in tokens))
+    words = tuple((phrase[token.start : token.end].lower(), token.stem) for token in tokens)
+    return Term(symptom_slug, phrase, stems, words) if stems else None
 
 
 class SymptomMatcher:
     def __init__(self, terms: Iterable[Term]) -> None:
         self._terms_by_stem: dict[str, list[Term]] = defaultdict(list)
+        self._stem_of_word: dict[str, str] = {}
         for term in terms:
             self._terms_by_stem[term.stems[0]].append(term)
+            self._stem_of_word.update(term.words)
+        self._known_stems = set(self._stem_of_word.values())
+        self._words = list(self._stem_of_word)
+        self._corrections: dict[str, str | None] = {}
 
     def find(self, text: str) -> list[SymptomMatch]:
         best_by_slug: dict[str, SymptomMatch] = {}
@@ -53,8 +72,33 @@ class SymptomMatcher:
                     best_by_slug[match.symptom_slug] = match
         return sorted(best_by_slug.values(), key=lambda match: (match.start, match.symptom_slug))
 
-    def _find_in_clause(self, clause: str, offset: int) -> list[SymptomMatch]:
+    def _correct(self, word: str) -> str | None:
+        """The vocabulary stem a misspelt word stands for: one slip in a short word, two in
+        a long one ("buttok", "hamstrng", "pian")."""
+        if word in self._corrections:
+            return self._corrections[word]
+        correction = None
+        if len(word) >= MIN_CORRECTED_LENGTH:
+            slips = 1 if len(word) <= SHORT_WORD_LENGTH else 2
+            best = process.extractOne(
+                word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=slips
+            )
+            correction = self._stem_of_word[best[0]] if best is not None else None
+        self._corrections[word] = correction
+        return correction
+
+    def _spell_checked(self, clause: str) -> list[Token]:
         tokens = tokenize(clause)
+        checked: list[Token] = []
+        for token in tokens:
+            stem = token.stem
+            if stem not in self._known_stems:
+                stem = self._correct(clause[token.start : token.end].lower()) or stem
+            checked.append(Token(stem, token.start, token.end))
+        return checked
+
+    def _find_in_clause(self, clause: str, offset: int) -> list[SymptomMatch]:
+        tokens = self._spell_checked(clause)
         positions_by_stem: dict[str, list[int]] = defaultdict(list)
         for index, token in enumerate(tokens):
             positions_by_stem[token.stem].append(index)
@@ -68,7 +112,7 @@ class SymptomMatcher:
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
-    """Sentences and semicolon clauses: one symptom's words never straddle them."""
+    """The stretches of text between clause boundaries, each with where it starts."""
     clauses: list[tuple[int, str]] = []
     start = 0
     for boundary in CLAUSE_BOUNDARY.finditer(text):

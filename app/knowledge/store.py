@@ -8,24 +8,28 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, col, select
 
 from app.knowledge.document import DocumentError, decode_document
 from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
-from app.knowledge.text import normalize_phrase
+from app.knowledge.text import make_slug, normalize_phrase
 from app.knowledge.vocabulary import Vocabulary, parse_vocabulary
 from app.knowledge.vocabulary_index import load_vocabulary_index
 from app.models import (
     Advice,
     Cause,
     Condition,
+    ConditionAlias,
+    ConditionPriorFactor,
     ConditionSymptom,
     Differential,
     Document,
     DocumentKind,
+    PriorFactorKind,
     Symptom,
     SymptomSynonym,
+    SynonymKind,
 )
 
 MANIFEST_NAME = "knowledge.toml"
@@ -87,21 +91,29 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
             slug=entry.slug, name=entry.name, document_id=0
         )
         symptom.name, symptom.region, symptom.document_id = entry.name, entry.region, document.id
+        symptom.question = entry.question
+        symptom.red_flag_level = entry.red_flag.level if entry.red_flag else None
+        symptom.red_flag_advice = entry.red_flag.advice if entry.red_flag else None
         session.add(symptom)
         session.flush()
         session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id) == symptom.id))
-        normalized_seen = {normalize_phrase(entry.name)}
-        for synonym in entry.synonyms:
-            normalized = normalize_phrase(synonym)
-            if not normalized or normalized in normalized_seen:
+        assert symptom.id is not None
+        # A phrase that is both a term and a region word is kept once, as a term: terms count
+        # where a text denies them too.
+        seen = {normalize_phrase(entry.name)}
+        phrases = [(SynonymKind.term, text) for text in entry.synonyms]
+        phrases += [(SynonymKind.region, text) for text in entry.region_words]
+        for kind, phrase in phrases:
+            normalized = normalize_phrase(phrase)
+            if not normalized or normalized in seen:
                 continue
-            normalized_seen.add(normalized)
-            assert symptom.id is not None
+            seen.add(normalized)
             session.add(
                 SymptomSynonym(
                     symptom_id=symptom.id,
-                    text=synonym,
+                    text=phrase,
                     normalized=normalized,
+                    kind=kind,
                     document_id=document.id,
                 )
             )
@@ -116,8 +128,8 @@ def import_condition_documents(
     session: Session, sources: list[DocumentSource]
 ) -> list[ImportOutcome]:
     """Draft every document first, then write them all: one bad document writes nothing."""
-    matcher = load_vocabulary_index(session).matcher
-    drafts = [(source, draft_condition(source, matcher)) for source in sources]
+    index = load_vocabulary_index(session)
+    drafts = [(source, draft_condition(source, index)) for source in sources]
     seen: dict[str, str] = {}
     for source, draft in drafts:
         if draft.slug in seen:
@@ -161,7 +173,14 @@ def _write_condition(
         )
     else:
         condition.version += 1
-        for child in (ConditionSymptom, Cause, Differential, Advice):
+        for child in (
+            ConditionSymptom,
+            Cause,
+            Differential,
+            Advice,
+            ConditionAlias,
+            ConditionPriorFactor,
+        ):
             session.exec(delete(child).where(col(child.condition_id) == condition.id))
     condition.name = draft.name
     condition.summary = draft.summary
@@ -170,6 +189,9 @@ def _write_condition(
     condition.recovery_max_days = draft.recovery_max_days
     condition.document_id = document.id
     condition.updated_at = now
+    condition.prior_weight = draft.meta.prior
+    condition.care_level = draft.meta.care_level
+    condition.cant_miss = draft.meta.cant_miss
     session.add(condition)
     session.flush()
     assert condition.id is not None
@@ -215,6 +237,37 @@ def _write_children(
                 document_id=document_id,
             )
         )
+    for alias in draft.meta.aliases:
+        session.add(
+            ConditionAlias(
+                condition_id=condition_id,
+                name=alias,
+                slug=make_slug(alias),
+                document_id=document_id,
+            )
+        )
+    for band in draft.meta.age:
+        session.add(
+            ConditionPriorFactor(
+                condition_id=condition_id,
+                kind=PriorFactorKind.age,
+                age_min=band.min,
+                age_max=band.max,
+                factor=band.factor,
+                document_id=document_id,
+            )
+        )
+    for sex, factor in draft.meta.sex.model_dump().items():
+        if factor != 1.0:
+            session.add(
+                ConditionPriorFactor(
+                    condition_id=condition_id,
+                    kind=PriorFactorKind.sex,
+                    sex=sex,
+                    factor=factor,
+                    document_id=document_id,
+                )
+            )
     for position, (kind, advice_text) in enumerate(draft.advice):
         session.add(
             Advice(
@@ -260,12 +313,20 @@ def _outcome(source: DocumentSource, draft: ConditionDraft, status: ImportStatus
 
 
 def _link_differentials(session: Session) -> None:
-    """Point every differential at the condition it names, now that the base may have it."""
+    """Point every differential at the condition it names (by name or alias), now that the
+    base may have it."""
+    by_slug = select(Condition.id).where(Condition.slug == Differential.related_slug)
+    by_alias = (
+        select(ConditionAlias.condition_id)
+        .where(ConditionAlias.slug == Differential.related_slug)
+        .order_by(col(ConditionAlias.id))
+        .limit(1)
+    )
     session.exec(
         update(Differential).values(
-            related_condition_id=select(Condition.id)
-            .where(Condition.slug == Differential.related_slug)
-            .scalar_subquery()
+            related_condition_id=func.coalesce(
+                by_slug.scalar_subquery(), by_alias.scalar_subquery()
+            )
         )
     )
 
@@ -371,5 +432,12 @@ def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutco
     return import_condition_documents(session, sources)
 
 
-def knowledge_base_is_empty(session: Session) -> bool:
-    return session.exec(select(Condition.id).limit(1)).first() is None
+def default_knowledge_missing(session: Session, data_dir: Path) -> bool:
+    """True until the default pages have been imported once; a page deleted later stays so."""
+    names = [Path(entry.path).name for entry in _read_manifest(data_dir).document]
+    imported = session.exec(
+        select(Document.id).where(
+            Document.kind == DocumentKind.condition, col(Document.name).in_(names)
+        )
+    ).first()
+    return imported is None

@@ -7,7 +7,7 @@ from functools import lru_cache
 import snowballstemmer
 from slugify import slugify
 
-WORD_PATTERN = re.compile(r"[^\W_]+")
+WORD_PATTERN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 # Words that carry no meaning for a symptom; negations are deliberately not here. Frequency
 # words are read from the raw text instead, so they must not push a symptom's words apart.
@@ -22,8 +22,17 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Lay words for pain count as pain, so "my bum hurts" meets "buttock pain".
-CANONICAL_STEMS = {"hurt": "pain", "sore": "pain", "soreness": "pain"}
+# Lay words for pain count as pain, so "my bum hurts" meets "buttock pain"; every way of
+# saying "cannot" is one word, so "can't walk" meets "unable to walk".
+CANONICAL_STEMS = {
+    "hurt": "pain",
+    "sore": "pain",
+    "soreness": "pain",
+    "painful": "pain",
+    "unabl": "cannot",
+    "can't": "cannot",
+    "couldn't": "cannot",
+}
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -37,8 +46,11 @@ class Token:
 
 @lru_cache(maxsize=65536)
 def stem_word(word: str) -> str:
-    stem: str = _stemmer.stemWord(word.lower())
-    return CANONICAL_STEMS.get(stem, stem)
+    lowered = word.lower().replace("’", "'")
+    if lowered.endswith("n't") and lowered not in CANONICAL_STEMS:
+        return "not"
+    stem: str = _stemmer.stemWord(lowered)
+    return CANONICAL_STEMS.get(stem, CANONICAL_STEMS.get(lowered, stem))
 
 
 def tokenize(text: str) -> list[Token]:

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.knowledge.document import DocumentError
+from app.models import CareLevel
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class RedFlag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: CareLevel
+    advice: str = Field(min_length=1)
 
 
 class VocabularyEntry(BaseModel):
@@ -17,7 +25,10 @@ class VocabularyEntry(BaseModel):
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
     name: str = Field(min_length=1, max_length=255)
     region: str | None = Field(default=None, max_length=60)
+    question: str | None = Field(default=None, max_length=255)
     synonyms: list[str] = Field(default_factory=list)
+    region_words: list[str] = Field(default_factory=list)
+    red_flag: RedFlag | None = None
 
 
 class VocabularyFile(BaseModel):

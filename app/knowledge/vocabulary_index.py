@@ -7,7 +7,14 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.knowledge.matcher import SymptomMatcher, make_term
-from app.models import Document, Symptom, SymptomSynonym
+from app.models import (
+    CareLevel,
+    Document,
+    DocumentKind,
+    Symptom,
+    SymptomSynonym,
+    SynonymKind,
+)
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,9 @@ class KnownSymptom:
     slug: str
     name: str
     region: str | None
+    question: str | None = None
+    red_flag_level: CareLevel | None = None
+    red_flag_advice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class VocabularyIndex:
     matcher: SymptomMatcher
     symptoms: dict[str, KnownSymptom]
     phrases: list[Phrase]
+    region_matcher: SymptomMatcher
 
 
 _cache: "weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], VocabularyIndex]]" = (
@@ -48,6 +59,11 @@ def _fingerprint(session: Session) -> tuple[int, ...]:
     return tuple(int(value) for value in row)
 
 
+def _matcher(phrases: list[Phrase]) -> SymptomMatcher:
+    terms = (make_term(phrase.symptom_slug, phrase.text) for phrase in phrases)
+    return SymptomMatcher(term for term in terms if term is not None)
+
+
 def load_vocabulary_index(session: Session) -> VocabularyIndex:
     fingerprint = _fingerprint(session)
     engine = session.get_bind()
@@ -55,21 +71,32 @@ def load_vocabulary_index(session: Session) -> VocabularyIndex:
     cached = _cache.get(engine)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
+    rows = session.exec(
+        select(Symptom, Document.kind).join(Document, col(Document.id) == col(Symptom.document_id))
+    ).all()
     symptoms = {
-        slug: KnownSymptom(slug, name, region)
-        for slug, name, region in session.exec(select(Symptom.slug, Symptom.name, Symptom.region))
-    }
-    phrases = [Phrase(slug, symptom.name) for slug, symptom in symptoms.items()]
-    phrases += [
-        Phrase(slug, text)
-        for slug, text in session.exec(
-            select(Symptom.slug, SymptomSynonym.text).join(
-                SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id)
-            )
+        row.slug: KnownSymptom(
+            row.slug, row.name, row.region, row.question, row.red_flag_level, row.red_flag_advice
         )
-    ]
-    terms = (make_term(phrase.symptom_slug, phrase.text) for phrase in phrases)
-    matcher = SymptomMatcher(term for term in terms if term is not None)
-    index = VocabularyIndex(matcher, symptoms, phrases)
+        for row, _kind in rows
+    }
+    # Only the vocabulary names symptoms in text: a symptom a page made of its own wording
+    # stays that page's, or one page's "pain" would become every later page's symptom.
+    phrases = [Phrase(row.slug, row.name) for row, kind in rows if kind == DocumentKind.vocabulary]
+    region_phrases: list[Phrase] = []
+    # Synonyms come only from the vocabulary.
+    synonyms = session.exec(
+        select(Symptom.slug, SymptomSynonym.text, SymptomSynonym.kind).join(
+            SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id)
+        )
+    )
+    for slug, text, kind in synonyms:
+        (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
+    index = VocabularyIndex(
+        matcher=_matcher(phrases),
+        symptoms=symptoms,
+        phrases=phrases,
+        region_matcher=_matcher(region_phrases),
+    )
     _cache[engine] = (fingerprint, index)
     return index

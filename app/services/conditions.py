@@ -121,7 +121,7 @@ def list_conditions(
         return _search(session, q, limit, position)
     query = select(Condition.slug, Condition.name, Condition.summary).order_by(col(Condition.slug))
     if position is not None:
-        if "slug" not in position or "rank" in position:
+        if not isinstance(position.get("slug"), str) or "rank" in position:
             raise InvalidCursor()
         query = query.where(col(Condition.slug) > position["slug"])
     rows = session.exec(query.limit(limit + 1)).all()
@@ -141,7 +141,8 @@ def _search(session: Session, q: str, limit: int, position: dict[str, Any] | Non
     after = ""
     parameters: dict[str, Any] = {"match": match, "limit": limit + 1}
     if position is not None:
-        if not isinstance(position.get("rank"), float) or not isinstance(position.get("slug"), str):
+        rank, slug = position.get("rank"), position.get("slug")
+        if isinstance(rank, bool) or not isinstance(rank, int | float) or not isinstance(slug, str):
             raise InvalidCursor()
         after = "WHERE rank > :rank OR (rank = :rank AND slug > :slug)"
         parameters |= {"rank": position["rank"], "slug": position["slug"]}

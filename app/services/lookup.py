@@ -31,14 +31,16 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
     unrecognized: list[UnrecognizedSymptom] = []
     present: set[str] = set()
     absent: set[str] = set()
-    for phrases, is_present in ((request.symptoms, True), (request.absent, False)):
+    for phrases, reported_present in ((request.symptoms, True), (request.absent, False)):
         for phrase in phrases:
             recognition = recognize(index, phrase)
             if not recognition.symptoms:
                 unrecognized.append(
                     UnrecognizedSymptom(input=phrase, suggestions=recognition.suggestions)
                 )
-            for symptom in recognition.symptoms:
+            for symptom, stated_present in recognition.symptoms:
+                # "No numbness" among the symptoms is an absent symptom all the same.
+                is_present = reported_present and stated_present
                 recognized.append(
                     RecognizedSymptom(input=phrase, symptom=symptom, present=is_present)
                 )

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
+from sqlmodel import Session
 
-from app.knowledge.vocabulary_index import VocabularyIndex
+from app.knowledge.mentions import find_mentions
+from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.schemas import SymptomRef, SymptomSuggestion
 
 # A phrase this close to a known one, letter by letter, is that symptom with a typo.
@@ -16,13 +18,14 @@ SUGGESTIONS = 3
 @dataclass(frozen=True)
 class Recognition:
     input: str
-    symptoms: list[SymptomRef]
+    symptoms: list[tuple[SymptomRef, bool]]  # each with whether the phrase says it is present
     suggestions: list[SymptomRef]
 
 
-def suggest_symptoms(index: VocabularyIndex, q: str, *, limit: int) -> list[SymptomSuggestion]:
+def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSuggestion]:
     """Names and synonyms that start with, or have a word starting with, what was typed;
     failing that, the closest spellings, so a typo still finds its symptom."""
+    index = load_vocabulary_index(session)
     typed = utils.default_process(q)
     found: dict[str, SymptomSuggestion] = {}
     if typed:
@@ -68,14 +71,17 @@ def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> li
 
 
 def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
-    """A slug, the symptoms a phrase names (in any word order), or a near-spelling of one."""
+    """A slug, the symptoms a phrase names (in any word order, denied or not), or a
+    near-spelling of one."""
     cleaned = phrase.strip()
     if cleaned in index.symptoms:
-        return Recognition(phrase, [_ref(index, cleaned)], [])
-    matches = index.matcher.find(cleaned)
-    if matches:
-        slugs = dict.fromkeys(match.symptom_slug for match in matches)
-        return Recognition(phrase, [_ref(index, slug) for slug in slugs], [])
+        return Recognition(phrase, [(_ref(index, cleaned), True)], [])
+    mentions = find_mentions(index, cleaned)
+    if mentions:
+        found = {mention.symptom_slug: mention.present for mention in mentions}
+        return Recognition(
+            phrase, [(_ref(index, slug), present) for slug, present in found.items()], []
+        )
     choices = [item.text for item in index.phrases]
     typo = process.extractOne(
         cleaned,
@@ -85,7 +91,7 @@ def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
         score_cutoff=TYPO_SCORE,
     )
     if typo is not None:
-        return Recognition(phrase, [_ref(index, index.phrases[typo[2]].symptom_slug)], [])
+        return Recognition(phrase, [(_ref(index, index.phrases[typo[2]].symptom_slug), True)], [])
     suggestions = dict.fromkeys(
         slug for slug, _ in _closest(index, cleaned, limit=20, cutoff=SUGGESTION_SCORE)
     )

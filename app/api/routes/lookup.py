@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import SessionDep
 from app.core.errors import problem_responses
-from app.schemas import MAX_PHRASE_LENGTH, MAX_SYMPTOMS, LookupRequest, LookupResponse, Sex
+from app.schemas import LookupQuery, LookupRequest, LookupResponse
 from app.services.lookup import look_up
 from app.services.ranking import __doc__ as RANKING_MODEL
 
@@ -39,24 +39,5 @@ def post_lookup(session: SessionDep, request: LookupRequest) -> LookupResponse:
     "(and `absent`) for each one.\n\n" + LOOKUP_DESCRIPTION,
     responses=problem_responses(422),
 )
-def get_lookup(
-    session: SessionDep,
-    symptom: Annotated[
-        list[Annotated[str, Query(min_length=1, max_length=MAX_PHRASE_LENGTH)]],
-        Query(
-            min_length=1,
-            max_length=MAX_SYMPTOMS,
-            description="A symptom the person has: slug or phrase. Repeat for each.",
-            examples=["buttock-pain"],
-        ),
-    ],
-    absent: Annotated[
-        list[Annotated[str, Query(min_length=1, max_length=MAX_PHRASE_LENGTH)]],
-        Query(max_length=MAX_SYMPTOMS, description="A symptom the person does not have."),
-    ] = [],  # noqa: B006  (FastAPI copies query defaults; this list is never mutated)
-    age: Annotated[int | None, Query(ge=0, le=120, description="Age in years.")] = None,
-    sex: Annotated[Sex | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=50, description="How many candidates at most.")] = 10,
-) -> LookupResponse:
-    request = LookupRequest(symptoms=symptom, absent=absent, age=age, sex=sex, limit=limit)
-    return look_up(session, request)
+def get_lookup(session: SessionDep, query: Annotated[LookupQuery, Query()]) -> LookupResponse:
+    return look_up(session, query.as_request())

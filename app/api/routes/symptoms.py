@@ -4,7 +4,6 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import SessionDep
 from app.core.errors import problem_responses
-from app.knowledge.vocabulary_index import load_vocabulary_index
 from app.schemas import SymptomSuggestions
 from app.services.symptoms import suggest_symptoms
 
@@ -28,5 +27,4 @@ def read_symptoms(
     """Symptoms whose name or a synonym starts with what was typed, or has a word that does
     ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
     suggestion's `slug` can be sent to the lookup as it is."""
-    index = load_vocabulary_index(session)
-    return SymptomSuggestions(items=suggest_symptoms(index, q, limit=limit))
+    return SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))

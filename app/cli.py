@@ -17,6 +17,7 @@ from app.knowledge.store import (
     load_vocabulary_file,
     read_source,
 )
+from app.services.conditions import get_condition
 
 cli = typer.Typer(
     help="The condition knowledge service.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -53,6 +54,10 @@ def import_documents(
     reviewed: Annotated[
         str | None, typer.Option(help="When the content was last reviewed (YYYY-MM-DD).")
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show each condition as it would be stored; write nothing."),
+    ] = False,
 ) -> None:
     """Import condition pages in one transaction: one bad page and nothing is written."""
     if name is not None and len(paths) != 1:
@@ -77,7 +82,13 @@ def import_documents(
                 for path in paths
             ]
             outcomes = import_condition_documents(session, sources)
-            session.commit()
+            if dry_run:
+                for outcome in outcomes:
+                    condition = get_condition(session, outcome.slug)
+                    console.print_json(condition.model_dump_json(exclude={"disclaimer"}))
+                session.rollback()
+            else:
+                session.commit()
     except DocumentError as error:
         errors.print(f"[red]error[/red] {error}", highlight=False)
         raise typer.Exit(code=1) from error

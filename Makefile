@@ -18,7 +18,7 @@ serve: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy app tests migrations
+	$(PY) -m mypy app tests migrations bench
 
 test: lint
 	$(PY) -m pytest

@@ -7,17 +7,20 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 from sqlmodel import Session
 
-from app.core.config import get_settings
+from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.knowledge.document import DocumentError
 from app.knowledge.store import (
     import_condition_documents,
+    load_default_knowledge,
     load_vocabulary_file,
     read_source,
 )
 from app.services.conditions import get_condition
+from app.services.evaluation import evaluate, read_vignettes
 
 cli = typer.Typer(
     help="The condition knowledge service.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -104,6 +107,36 @@ def import_documents(
             f"{outcome.differentials} differentials, {outcome.advice} advice items)",
             highlight=False,
         )
+
+
+@cli.command("evaluate")
+def evaluate_vignettes(
+    vignettes: Annotated[Path, typer.Option(help="The vignette file (TOML).")] = PROJECT_ROOT
+    / "tests"
+    / "vignettes.toml",
+) -> None:
+    """Run every vignette through the lookup on the default knowledge base (in memory) and
+    print top-1 and top-3 with the misses."""
+    settings = get_settings()
+    engine = create_db_engine("sqlite://")
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        load_default_knowledge(session, settings.data_dir)
+        evaluation = evaluate(session, read_vignettes(vignettes))
+    engine.dispose()
+    table = Table(title="Vignettes the right condition did not lead")
+    for column in ("vignette", "expected", "rank", "leaders"):
+        table.add_column(column, overflow="fold")
+    for result in evaluation.misses:
+        rank = str(result.rank) if result.rank else "-"
+        table.add_row(result.vignette.id, result.vignette.expected, rank, ", ".join(result.leaders))
+    console.print(table)
+    count = len(evaluation.results)
+    console.print(
+        f"{count} vignettes: top-1 {evaluation.share_within(1):.1%}, "
+        f"top-3 {evaluation.share_within(3):.1%}",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlmodel import Session
 
-from app.api.routes import conditions, health, lookup, symptoms
+from app.api.routes import conditions, health, lookup, parse, symptoms
 from app.core.config import Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers
@@ -54,6 +54,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (conditions, symptoms, lookup, health):
+    for module in (conditions, symptoms, lookup, parse, health):
         app.include_router(module.router)
     return app

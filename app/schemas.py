@@ -4,9 +4,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.models import CauseKind, Frequency
+from app.models import CareLevel, CauseKind, Frequency
 
 NOT_A_DIAGNOSIS = (
     "Health information, not a diagnosis. If the pain is severe, keeps you awake at night, came "
@@ -67,9 +67,19 @@ class SourcePublic(BaseModel):
     imported_at: datetime
 
 
+class PriorFactorPublic(BaseModel):
+    """Who is more or less likely to have it: a factor on how likely it is to begin with."""
+
+    age_min: int | None = None
+    age_max: int | None = None
+    sex: str | None = None
+    factor: float = Field(examples=[10.0])
+
+
 class ConditionPublic(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
     name: str = Field(examples=["Hamstring origin problem"])
+    aliases: list[str] = Field(description="Other names of the condition.")
     summary: str | None
     symptoms: list[ConditionSymptomPublic]
     causes: list[CausePublic]
@@ -77,7 +87,16 @@ class ConditionPublic(BaseModel):
     self_help: list[AdvicePublic]
     treatment: list[AdvicePublic]
     prevention: list[AdvicePublic]
+    seek_help: list[AdvicePublic] = Field(description="When to see a professional, and whom.")
     recovery: RecoveryPublic | None
+    care_level: CareLevel = Field(description="Who should see it, at least.")
+    cant_miss: bool = Field(description="Serious if missed; its warning signs come first.")
+    prior_weight: float = Field(
+        description="How common it is among the people who ask, relative to the others."
+    )
+    prior_factors: list[PriorFactorPublic] = Field(
+        description="Ages and sexes for which it is more or less likely."
+    )
     source: SourcePublic
     version: int = Field(description="Goes up by one each time the content changes.")
     updated_at: datetime
@@ -119,6 +138,9 @@ class Sex(StrEnum):
     male = "male"
 
 
+MAX_TEXT_LENGTH = 2000
+
+
 class LookupRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -130,15 +152,28 @@ class LookupRequest(BaseModel):
                     "age": 34,
                     "sex": "female",
                     "limit": 5,
-                }
+                },
+                {
+                    "text": "it hurts in my bum when I sit in the car but my back is fine",
+                    "age": 15,
+                    "sex": "male",
+                },
             ]
         },
     )
 
     symptoms: list[SymptomPhrase] = Field(
-        min_length=1,
+        default_factory=list,
         max_length=MAX_SYMPTOMS,
-        description="What the person has: symptom slugs or phrases in their own words.",
+        description="What the person has: symptom slugs or phrases in their own words "
+        '(a denied one, such as "no tingling", counts as absent).',
+    )
+    text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TEXT_LENGTH,
+        description="Free text in the person's words; its symptoms, present or denied, are "
+        "added to the lists (see POST /v1/parse).",
     )
     absent: list[SymptomPhrase] = Field(
         default_factory=list,
@@ -149,6 +184,12 @@ class LookupRequest(BaseModel):
     age: int | None = Field(default=None, ge=0, le=120, description="Age in years.")
     sex: Sex | None = None
     limit: int = Field(default=10, ge=1, le=50, description="How many candidates at most.")
+
+    @model_validator(mode="after")
+    def _something_to_look_up(self) -> "LookupRequest":
+        if not self.symptoms and self.text is None:
+            raise ValueError("give at least one symptom, or a text")
+        return self
 
 
 class LookupQuery(BaseModel):
@@ -178,7 +219,9 @@ class LookupQuery(BaseModel):
 
 
 class RecognizedSymptom(BaseModel):
-    input: str = Field(examples=["hurts when I drive"])
+    input: str = Field(
+        examples=["hurts when I drive"], description="The phrase, or the words of the text."
+    )
     symptom: SymptomRef
     present: bool = Field(description="False for a symptom reported as absent.")
 
@@ -211,14 +254,78 @@ class Candidate(BaseModel):
     against: list[MatchedSymptom] = Field(
         description="Symptoms reported absent that the condition has."
     )
+    unexpected: list[MatchedSymptom] = Field(
+        description="Symptoms reported present that the condition usually does not have."
+    )
     not_mentioned: list[MatchedSymptom] = Field(
         description="Symptoms common in the condition that were not mentioned either way."
     )
     explanation: str
+    promoted_for_safety: bool = Field(
+        description="Listed above more probable conditions because it must not be missed "
+        "and its warning signs were reported."
+    )
+    care_level: CareLevel = Field(description="Who should see it, if it is this.")
+    seek_help: list[str] = Field(description="The condition's own when-to-seek-help advice.")
+
+
+class NextQuestion(BaseModel):
+    symptom: SymptomRef
+    question: str = Field(examples=["Does the pain wake you at night?"])
+    information_gain: float = Field(
+        description="Expected reduction, in bits, of the uncertainty about the cause."
+    )
+
+
+class TriageReason(BaseModel):
+    level: CareLevel
+    advice: str
+    symptom: SymptomRef | None = Field(description="The warning sign, for a red flag.")
+    condition: ConditionRef | None = Field(description="The likely condition that needs care.")
+
+
+class Triage(BaseModel):
+    level: CareLevel = Field(description="The most urgent care the answer implies.")
+    advice: str
+    reasons: list[TriageReason] = Field(description="What set the level, most urgent first.")
 
 
 class LookupResponse(BaseModel):
     recognized: list[RecognizedSymptom]
     unrecognized: list[UnrecognizedSymptom]
     candidates: list[Candidate]
+    something_else: float = Field(
+        description="Probability that no condition in this knowledge base explains it."
+    )
+    next_question: NextQuestion | None = Field(
+        description="The question whose answer would best separate the leading candidates."
+    )
+    triage: Triage
     disclaimer: str = NOT_A_DIAGNOSIS
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+
+class ParseRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": "it hurts in my bum when I sit in the car but my back is fine"}]
+        },
+    )
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
+
+
+class SymptomMention(BaseModel):
+    symptom: SymptomRef
+    present: bool = Field(description='False where the text denies it ("my back is fine").')
+    start: int = Field(description="Character offset where the words start in `text`.")
+    end: int = Field(description="Character offset just after the words.")
+    text: str = Field(description="The words that name it.")
+
+
+class ParseResponse(BaseModel):
+    text: str
+    symptoms: list[SymptomMention]

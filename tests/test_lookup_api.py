@@ -126,7 +126,9 @@ class TestBadLookups:
     @pytest.mark.parametrize(
         ("body", "field"),
         [
-            ({"symptoms": []}, "body.symptoms"),
+            ({"symptoms": []}, "body"),
+            ({"text": ""}, "body.text"),
+            ({"text": "x" * 2001}, "body.text"),
             ({"symptoms": ["x"] * 51}, "body.symptoms"),
             ({"symptoms": ["x" * 201]}, "body.symptoms.0"),
             ({"symptoms": ["  "]}, "body.symptoms.0"),

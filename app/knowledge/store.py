@@ -352,6 +352,7 @@ def _refresh_search_row(session: Session, condition_id: int) -> None:
             Differential.condition_id == condition_id
         ),
         select(Advice.text).where(Advice.condition_id == condition_id),
+        select(ConditionAlias.name).where(ConditionAlias.condition_id == condition_id),
     )
     parts: list[str] = []
     for query in texts:

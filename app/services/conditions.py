@@ -15,6 +15,8 @@ from app.models import (
     AdviceKind,
     Cause,
     Condition,
+    ConditionAlias,
+    ConditionPriorFactor,
     ConditionSymptom,
     Differential,
     Document,
@@ -28,6 +30,7 @@ from app.schemas import (
     ConditionSummary,
     ConditionSymptomPublic,
     DifferentialPublic,
+    PriorFactorPublic,
     RecoveryPublic,
     SourcePublic,
 )
@@ -62,6 +65,16 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
     advice = session.exec(
         select(Advice).where(Advice.condition_id == condition.id).order_by(col(Advice.position))
     ).all()
+    aliases = session.exec(
+        select(ConditionAlias.name)
+        .where(ConditionAlias.condition_id == condition.id)
+        .order_by(col(ConditionAlias.id))
+    ).all()
+    factors = session.exec(
+        select(ConditionPriorFactor)
+        .where(ConditionPriorFactor.condition_id == condition.id)
+        .order_by(col(ConditionPriorFactor.id))
+    ).all()
 
     def advice_of(kind: AdviceKind) -> list[AdvicePublic]:
         return [AdvicePublic(text=item.text) for item in advice if item.kind == kind]
@@ -78,6 +91,7 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
     return ConditionPublic(
         slug=condition.slug,
         name=condition.name,
+        aliases=list(aliases),
         summary=condition.summary,
         symptoms=[
             ConditionSymptomPublic(
@@ -100,7 +114,20 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
         self_help=advice_of(AdviceKind.self_help),
         treatment=advice_of(AdviceKind.treatment),
         prevention=advice_of(AdviceKind.prevention),
+        seek_help=advice_of(AdviceKind.seek_help),
         recovery=recovery,
+        care_level=condition.care_level,
+        cant_miss=condition.cant_miss,
+        prior_weight=condition.prior_weight,
+        prior_factors=[
+            PriorFactorPublic(
+                age_min=factor.age_min,
+                age_max=factor.age_max,
+                sex=factor.sex,
+                factor=factor.factor,
+            )
+            for factor in factors
+        ],
         source=SourcePublic(
             document=document.name,
             provenance=document.provenance,

@@ -1,36 +1,78 @@
-"""POST /v1/lookup: recognise the symptoms, then rank the conditions that could explain them."""
+"""POST /v1/lookup and /v1/parse: recognise the symptoms, rank the conditions that could
+explain them, propose the next question and say where to go."""
 
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.knowledge.vocabulary_index import load_vocabulary_index
-from app.models import Condition, ConditionSymptom, Symptom
+from app.knowledge.mentions import find_mentions
+from app.knowledge.profiles import ListedSymptom, load_condition_profiles
+from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.schemas import (
     Candidate,
     ConditionRef,
     LookupRequest,
     LookupResponse,
     MatchedSymptom,
+    NextQuestion,
+    ParseResponse,
     RecognizedSymptom,
+    SymptomMention,
+    SymptomRef,
     UnrecognizedSymptom,
 )
-from app.services.ranking import (
-    ConditionProfile,
-    ListedSymptom,
-    RankedCondition,
-    explain,
-    rank_candidates,
-)
+from app.services.ranking import Evidence, RankedCondition, Ranking, explain, next_question
+from app.services.ranking import rank_candidates as rank
 from app.services.symptoms import recognize
+from app.services.triage import assess
+
+
+def parse_text(session: Session, text: str) -> ParseResponse:
+    index = load_vocabulary_index(session)
+    return ParseResponse(text=text, symptoms=_mentions(index, text))
+
+
+def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
+    return [
+        SymptomMention(
+            symptom=SymptomRef(slug=m.symptom_slug, name=index.symptoms[m.symptom_slug].name),
+            present=m.present,
+            start=m.start,
+            end=m.end,
+            text=m.text,
+        )
+        for m in find_mentions(index, text)
+    ]
 
 
 def look_up(session: Session, request: LookupRequest) -> LookupResponse:
     index = load_vocabulary_index(session)
+    recognized, unrecognized = _recognize_all(index, request)
+    present = {item.symptom.slug for item in recognized if item.present}
+    # A symptom both reported and denied is taken as reported: the person has it somewhere.
+    absent = {item.symptom.slug for item in recognized if not item.present} - present
+    red_flags = {slug for slug in present if index.symptoms[slug].red_flag_level is not None}
+    evidence = Evidence(
+        present=frozenset(present),
+        absent=frozenset(absent),
+        red_flags=frozenset(red_flags),
+        age=request.age,
+        sex=request.sex.value if request.sex else None,
+    )
+    ranking = rank(load_condition_profiles(session), evidence)
+    return LookupResponse(
+        recognized=recognized,
+        unrecognized=unrecognized,
+        candidates=[_candidate(item) for item in ranking.candidates[: request.limit]],
+        something_else=round(ranking.something_else, 4),
+        next_question=_question(index, ranking, evidence),
+        triage=assess(index, red_flags, ranking),
+    )
+
+
+def _recognize_all(
+    index: VocabularyIndex, request: LookupRequest
+) -> tuple[list[RecognizedSymptom], list[UnrecognizedSymptom]]:
     recognized: list[RecognizedSymptom] = []
     unrecognized: list[UnrecognizedSymptom] = []
-    present: set[str] = set()
-    absent: set[str] = set()
     for phrases, reported_present in ((request.symptoms, True), (request.absent, False)):
         for phrase in phrases:
             recognition = recognize(index, phrase)
@@ -40,59 +82,29 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
                 )
             for symptom, stated_present in recognition.symptoms:
                 # "No numbness" among the symptoms is an absent symptom all the same.
-                is_present = reported_present and stated_present
                 recognized.append(
-                    RecognizedSymptom(input=phrase, symptom=symptom, present=is_present)
+                    RecognizedSymptom(
+                        input=phrase, symptom=symptom, present=reported_present and stated_present
+                    )
                 )
-                (present if is_present else absent).add(symptom.slug)
-    # A symptom both reported and denied is taken as reported: the person has it somewhere.
-    absent -= present
-    ranked = rank_candidates(
-        _profiles(session, present | absent),
-        present=present,
-        absent=absent,
-        conditions_in_base=session.exec(select(func.count(col(Condition.id)))).one(),
-    )
-    return LookupResponse(
-        recognized=recognized,
-        unrecognized=unrecognized,
-        candidates=[_candidate(item) for item in ranked[: request.limit]],
-    )
+    if request.text is not None:
+        recognized += [
+            RecognizedSymptom(input=mention.text, symptom=mention.symptom, present=mention.present)
+            for mention in _mentions(index, request.text)
+        ]
+    return recognized, unrecognized
 
 
-def _profiles(session: Session, slugs: set[str]) -> list[ConditionProfile]:
-    """Every condition listing any of the symptoms, with all the symptoms it lists."""
-    if not slugs:
-        return []
-    involved = (
-        select(ConditionSymptom.condition_id)
-        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
-        .where(col(Symptom.slug).in_(slugs))
+def _question(index: VocabularyIndex, ranking: Ranking, evidence: Evidence) -> NextQuestion | None:
+    question = next_question(ranking, evidence)
+    if question is None:
+        return None
+    symptom = index.symptoms[question.symptom]
+    return NextQuestion(
+        symptom=SymptomRef(slug=symptom.slug, name=symptom.name),
+        question=symptom.question or f"Do you have this: {symptom.name.lower()}?",
+        information_gain=round(question.information_gain, 4),
     )
-    rows = (
-        session.connection()
-        .execute(
-            sa_select(
-                col(Condition.slug),
-                col(Condition.name),
-                col(Symptom.slug),
-                col(Symptom.name),
-                col(ConditionSymptom.frequency),
-            )
-            .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
-            .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
-            .where(col(Condition.id).in_(involved))
-            .order_by(col(Condition.slug), col(ConditionSymptom.position))
-        )
-        .all()
-    )
-    profiles: dict[str, ConditionProfile] = {}
-    for condition_slug, condition_name, symptom_slug, symptom_name, frequency in rows:
-        profile = profiles.setdefault(
-            condition_slug, ConditionProfile(condition_slug, condition_name)
-        )
-        profile.symptoms[symptom_slug] = ListedSymptom(symptom_slug, symptom_name, frequency)
-    return list(profiles.values())
 
 
 def _matched(items: list[ListedSymptom]) -> list[MatchedSymptom]:
@@ -105,6 +117,10 @@ def _candidate(item: RankedCondition) -> Candidate:
         score=round(item.score, 4),
         matched=_matched(item.matched),
         against=_matched(item.against),
+        unexpected=_matched(item.unexpected),
         not_mentioned=_matched(item.not_mentioned),
         explanation=explain(item),
+        promoted_for_safety=item.promoted_for_safety,
+        care_level=item.profile.care_level,
+        seek_help=item.profile.seek_help,
     )

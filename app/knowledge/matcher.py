@@ -21,6 +21,9 @@ MIN_CORRECTED_LENGTH = 4
 SHORT_WORD_LENGTH = 6
 # Sentence ends and the words that turn a sentence ("but my back is fine"): the words of one
 # symptom never straddle them.
+# An ache is a kind of pain: "an ache on the outside of my hip" is outer hip pain, while a
+# term that says "ache" still needs the word.
+IMPLIED_STEMS = {"ach": ("pain",)}
 CLAUSE_BOUNDARY = re.compile(
     r"[.;:!?]+(?:\s+|$)|\b(?:but|although|though|however|except|apart from|yet|whereas|"
     r"and (?:it|i|my|the pain)|which)\b",
@@ -80,10 +83,21 @@ class SymptomMatcher:
         correction = None
         if len(word) >= MIN_CORRECTED_LENGTH:
             slips = 1 if len(word) <= SHORT_WORD_LENGTH else 2
-            best = process.extractOne(
-                word, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=slips
-            )
-            correction = self._stem_of_word[best[0]] if best is not None else None
+            # A typo rarely changes the first letter, and a swapped letter in a short word is
+            # a typo where a changed one is usually another word ("right" is not "night").
+            candidates = [
+                known
+                for known, _, _ in process.extract(
+                    word,
+                    self._words,
+                    scorer=DamerauLevenshtein.distance,
+                    score_cutoff=slips,
+                    limit=5,
+                )
+                if known[0] == word[0]
+                and (len(word) > SHORT_WORD_LENGTH or not _changes_a_letter(word, known))
+            ]
+            correction = self._stem_of_word[candidates[0]] if candidates else None
         self._corrections[word] = correction
         return correction
 
@@ -102,6 +116,8 @@ class SymptomMatcher:
         positions_by_stem: dict[str, list[int]] = defaultdict(list)
         for index, token in enumerate(tokens):
             positions_by_stem[token.stem].append(index)
+            for implied in IMPLIED_STEMS.get(token.stem, ()):
+                positions_by_stem[implied].append(index)
         matches: list[SymptomMatch] = []
         for stem in positions_by_stem:
             for term in self._terms_by_stem.get(stem, ()):
@@ -109,6 +125,10 @@ class SymptomMatcher:
                 if match is not None:
                     matches.append(match)
         return matches
+
+
+def _changes_a_letter(word: str, known: str) -> bool:
+    return len(word) == len(known) and sorted(word) != sorted(known)
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
@@ -131,8 +151,13 @@ def _match_term(
     if window is None or window[1] - window[0] + 1 > len(term.stems) + WINDOW_SLACK:
         return None
     first, last = window
+    # Where each matched word starts in the whole text, so matches of different symptoms can
+    # be compared for which words they share.
     positions = frozenset(
-        index for index in range(first, last + 1) if tokens[index].stem in term.stems
+        offset + tokens[index].start
+        for index in range(first, last + 1)
+        if tokens[index].stem in term.stems
+        or any(stem in term.stems for stem in IMPLIED_STEMS.get(tokens[index].stem, ()))
     )
     return SymptomMatch(
         term.symptom_slug,

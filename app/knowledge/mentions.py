@@ -19,8 +19,13 @@ NEGATION_CUE = re.compile(
     re.IGNORECASE,
 )
 CLOSING_CUE = re.compile(
-    r"\b(?:is|are|feels?|seems?|was|were)\s+(?:fine|ok|okay|good|normal|alright|all right|"
-    r"not (?:painful|sore|affected))\b|\bno (?:problems?|issues?)\b",
+    r"\b(?:doesn['’]t|don['’]t|does not|do not|didn['’]t|never)\s+"
+    r"(?:really\s+)?(?:hurt|bother|ache|affect|bring it on|make it worse)\b"
+    r"|\b(?:is|are|feels?|seems?|was|were)\s+(?:\w+\s+)?"
+    r"(?:fine|ok|okay|good|normal|alright|all right|"
+    r"not (?:painful|sore|affected|tender|swollen|bruised|numb|stiff|weak))\b"
+    r"|\b(?:isn['’]t|aren['’]t) (?:painful|sore|affected|tender|swollen|bruised|numb|stiff|weak)\b"
+    r"|\bno (?:problems?|issues?)\b",
     re.IGNORECASE,
 )
 SCOPE_END = CLAUSE_BOUNDARY
@@ -39,11 +44,21 @@ class Mention:
     present: bool
 
 
-def find_mentions(index: VocabularyIndex, text: str) -> list[Mention]:
-    """Every symptom the text names, with its character span and whether it is denied."""
+def find_mentions(
+    index: VocabularyIndex, text: str, *, most_specific: bool = False
+) -> list[Mention]:
+    """Every symptom the text names, with its character span and whether it is denied.
+
+    With ``most_specific``, words that name a symptom inside a longer description of another
+    give way to it: "sudden sharp pain while sprinting" is how it started, not also pain when
+    running fast. A person's one description is then counted once, where a knowledge page
+    keeps every symptom its line implies."""
     scopes = _scopes(text)
     mentions: list[Mention] = []
-    for match in index.matcher.find(text):
+    matches = index.matcher.find(text)
+    if most_specific:
+        matches = [m for m in matches if not any(o.positions > m.positions for o in matches)]
+    for match in matches:
         negated = _denied(text, scopes, match.start, match.end)
         mentions.append(
             Mention(
@@ -57,7 +72,7 @@ def find_mentions(index: VocabularyIndex, text: str) -> list[Mention]:
     named = {mention.symptom_slug for mention in mentions}
     for match in index.region_matcher.find(text):
         # A body part alone says nothing, unless the text says that part is fine.
-        if match.symptom_slug in named or not _closed(text, scopes, match.end):
+        if match.symptom_slug in named or not _closed(text, scopes, match.start):
             continue
         named.add(match.symptom_slug)
         mentions.append(
@@ -86,14 +101,16 @@ def _scope_of(scopes: list[tuple[int, int]], position: int) -> tuple[int, int]:
 
 
 def _denied(text: str, scopes: list[tuple[int, int]], start: int, end: int) -> bool:
-    scope_start, scope_end = _scope_of(scopes, start)
+    scope_start, _scope_end = _scope_of(scopes, start)
     for cue in NEGATION_CUE.finditer(text, scope_start, start):
         words_between = len(WORD.findall(text, cue.end(), start))
         if words_between < CUE_REACH_WORDS:
             return True
-    return _closed(text, scopes, end) if end <= scope_end else False
+    # A closing cue may stand among the symptom's own words: "the sit bone is not tender".
+    return _closed(text, scopes, start)
 
 
-def _closed(text: str, scopes: list[tuple[int, int]], end: int) -> bool:
-    _scope_start, scope_end = _scope_of(scopes, max(end - 1, 0))
-    return CLOSING_CUE.search(text, end, scope_end) is not None
+def _closed(text: str, scopes: list[tuple[int, int]], start: int) -> bool:
+    """Whether the text says, from ``start`` to the end of its clause, that it is fine."""
+    _scope_start, scope_end = _scope_of(scopes, start)
+    return CLOSING_CUE.search(text, start, scope_end) is not None

@@ -22,13 +22,25 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-# Lay words for pain count as pain, so "my bum hurts" meets "buttock pain"; every way of
-# saying "cannot" is one word, so "can't walk" meets "unable to walk".
+# Lay words for pain count as pain, so "my bum hurts" meets "buttock pain" and "sitting makes
+# it worse" meets "pain when sitting"; every way of saying "cannot" is one word, so "can't
+# hop" meets "unable to hop".
 CANONICAL_STEMS = {
     "hurt": "pain",
     "sore": "pain",
     "soreness": "pain",
     "painful": "pain",
+    "throb": "pain",
+    "agoni": "pain",
+    "agony": "pain",
+    "uncomfort": "pain",
+    "bother": "pain",
+    "flare": "pain",
+    "wors": "pain",  # "sitting makes it worse"
+    "aw": "pain",  # "awful"
+    "miser": "pain",  # "miserable"
+    "travel": "spread",
+    "radiat": "spread",
     "unabl": "cannot",
     "can't": "cannot",
     "couldn't": "cannot",
@@ -44,6 +56,23 @@ class Token:
     end: int
 
 
+# Body parts named in two words, which must not read as their parts: "sit bone pain" is not
+# pain when sitting, and "the back of my thigh" is not the back.
+COMPOUNDS = {
+    ("sit", "bone"): "sitbone",
+    ("bone", "sit"): "sitbone",  # "the bone I sit on"
+    ("under", "bum"): "underbum",  # "right under my bum" is the top of the thigh
+    ("under", "buttock"): "underbum",
+    ("below", "buttock"): "underbum",
+    ("below", "bum"): "underbum",
+    ("heel", "back"): "heelback",
+    ("back", "thigh"): "backthigh",
+    ("back", "leg"): "backleg",
+    ("back", "knee"): "backknee",
+    ("back", "passag"): "backpassag",
+}
+
+
 @lru_cache(maxsize=65536)
 def stem_word(word: str) -> str:
     lowered = word.lower().replace("’", "'")
@@ -55,11 +84,17 @@ def stem_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """The meaningful words of a text, each with its character span."""
-    return [
-        Token(stem_word(match.group()), match.start(), match.end())
-        for match in WORD_PATTERN.finditer(text)
-        if match.group().lower() not in STOP_WORDS
-    ]
+    tokens: list[Token] = []
+    for match in WORD_PATTERN.finditer(text):
+        if match.group().lower() in STOP_WORDS:
+            continue
+        token = Token(stem_word(match.group()), match.start(), match.end())
+        compound = COMPOUNDS.get((tokens[-1].stem, token.stem)) if tokens else None
+        if compound is not None:
+            tokens[-1] = Token(compound, tokens[-1].start, token.end)
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def normalize_phrase(text: str) -> str:

@@ -39,7 +39,7 @@ def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
             end=m.end,
             text=m.text,
         )
-        for m in find_mentions(index, text)
+        for m in find_mentions(index, text, most_specific=True)
     ]
 
 

@@ -5,7 +5,8 @@ The model is naive Bayes with a leak, "something else":
 * a condition has a symptom with probability 0.8 if its knowledge lists it as common, 0.4 if
   sometimes, 0.1 if rare, 0.01 if the knowledge says it does not have it, and 0.02 if the
   knowledge does not mention it at all (no entry is complete, so an unmentioned symptom weighs
-  against a condition only mildly);
+  against a condition only mildly: 0.02 against the background 0.05, where a symptom the
+  knowledge says it lacks counts 0.01);
 * "something else", a condition the knowledge base does not hold, has any symptom with the
   background probability 0.05;
 * the prior of a condition is its knowledge's prior weight (how common it is among the people
@@ -19,8 +20,8 @@ A candidate's score is its posterior probability, so scores mean the same in eve
 add up, with "something else", to one.
 
 One rule overrides the order, for safety: a can't-miss condition (such as a stress fracture)
-whose warning signs are reported is listed before every condition that is not itself a
-reason to see a doctor, whatever its score.
+whose warning signs are reported is listed first, whatever its score, unless the person has
+denied features it usually has and it has fallen below 1%.
 """
 
 import math
@@ -41,6 +42,9 @@ BACKGROUND = 0.05
 PRIOR_OF_SOMETHING_ELSE = 10.0
 # The next question weighs the leading candidates; the rest count together with the leak.
 QUESTION_CANDIDATES = 8
+# A can't-miss condition this improbable, with features it usually has denied, has been ruled
+# out by the rest of the answer.
+SAFETY_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,9 @@ def _ranked(
             and slug not in evidence.present
             and slug not in evidence.absent
         ],
-        promoted_for_safety=profile.cant_miss and bool(evidence.red_flags & has.keys()),
+        promoted_for_safety=profile.cant_miss
+        and bool(evidence.red_flags & has.keys())
+        and not (score < SAFETY_FLOOR and evidence.absent & has.keys()),
     )
 
 

@@ -76,7 +76,7 @@ def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     cleaned = phrase.strip()
     if cleaned in index.symptoms:
         return Recognition(phrase, [(_ref(index, cleaned), True)], [])
-    mentions = find_mentions(index, cleaned)
+    mentions = find_mentions(index, cleaned, most_specific=True)
     if mentions:
         found = {mention.symptom_slug: mention.present for mention in mentions}
         return Recognition(

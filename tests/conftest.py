@@ -34,6 +34,18 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def bare_client() -> Iterator[TestClient]:
+    """A service on a fresh database holding the vocabulary and no conditions, for tests that
+    need to know every condition the ranking can see."""
+    settings = Settings(database_url="sqlite://", data_dir=DATA_DIR, load_default_knowledge=False)
+    with TestClient(create_app(settings)) as test_client:
+        with client_session(test_client) as session:
+            load_vocabulary_file(session, DATA_DIR)
+            session.commit()
+        yield test_client
+
+
+@pytest.fixture
 def engine() -> Iterator[Engine]:
     engine = create_db_engine("sqlite://")
     upgrade_to_head(engine)

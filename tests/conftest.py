@@ -1,3 +1,4 @@
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +22,27 @@ DATA_DIR = PROJECT_ROOT / "data"
 SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
 
 
+@pytest.fixture(scope="session")
+def knowledge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default knowledge base, migrated and loaded once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "kb.sqlite3"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        load_default_knowledge(session, DATA_DIR)
+        session.commit()
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def settings() -> Settings:
-    """A fresh in-memory database for every test."""
-    return Settings(database_url="sqlite://", data_dir=DATA_DIR)
+def settings(knowledge_template: Path, tmp_path: Path) -> Settings:
+    """A database of this test's own, holding the default knowledge base."""
+    path = tmp_path / "kb.sqlite3"
+    shutil.copyfile(knowledge_template, path)
+    return Settings(database_url=f"sqlite:///{path}", data_dir=DATA_DIR)
 
 
 @pytest.fixture
@@ -63,11 +81,12 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def loaded_session(session: Session) -> Session:
-    """A database holding the default knowledge base."""
-    load_default_knowledge(session, DATA_DIR)
-    session.commit()
-    return session
+def loaded_session(settings: Settings) -> Iterator[Session]:
+    """A database of this test's own, holding the default knowledge base."""
+    engine = create_db_engine(settings.database_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
 
 
 def import_text(

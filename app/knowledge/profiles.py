@@ -4,14 +4,14 @@ A lookup then touches only the conditions that list a reported symptom (through
 ``conditions_by_symptom``), never the whole base.
 """
 
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.knowledge.cache import PerDatabase
 from app.models import (
     Advice,
     AdviceKind,
@@ -76,11 +76,6 @@ class ConditionProfiles:
     conditions_by_symptom: dict[str, list[str]]
 
 
-_cache: "weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], ConditionProfiles]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _fingerprint(session: Session) -> tuple[int, ...]:
     # Every import writes a new document and bumps a version, so these numbers move.
     row = session.exec(
@@ -91,18 +86,6 @@ def _fingerprint(session: Session) -> tuple[int, ...]:
         )
     ).one()
     return tuple(int(value) for value in row)
-
-
-def load_condition_profiles(session: Session) -> ConditionProfiles:
-    fingerprint = _fingerprint(session)
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    cached = _cache.get(engine)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    profiles = _build(session)
-    _cache[engine] = (fingerprint, profiles)
-    return profiles
 
 
 def _build(session: Session) -> ConditionProfiles:
@@ -147,3 +130,10 @@ def _build(session: Session) -> ConditionProfiles:
         by_slug={profile.slug: profile for profile in by_id.values()},
         conditions_by_symptom=dict(conditions_by_symptom),
     )
+
+
+_profiles = PerDatabase(_fingerprint, _build)
+
+
+def load_condition_profiles(session: Session) -> ConditionProfiles:
+    return _profiles.get(session)

@@ -1,11 +1,11 @@
 """The vocabulary in memory: the matcher and every phrase, rebuilt only when it changes."""
 
-import weakref
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.knowledge.cache import PerDatabase
 from app.knowledge.matcher import SymptomMatcher, make_term
 from app.models import (
     CareLevel,
@@ -41,11 +41,6 @@ class VocabularyIndex:
     region_matcher: SymptomMatcher
 
 
-_cache: "weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], VocabularyIndex]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _fingerprint(session: Session) -> tuple[int, ...]:
     # Every vocabulary change writes a new document or symptom row, so these numbers move.
     row = session.exec(
@@ -64,13 +59,7 @@ def _matcher(phrases: list[Phrase]) -> SymptomMatcher:
     return SymptomMatcher(term for term in terms if term is not None)
 
 
-def load_vocabulary_index(session: Session) -> VocabularyIndex:
-    fingerprint = _fingerprint(session)
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    cached = _cache.get(engine)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+def _build(session: Session) -> VocabularyIndex:
     rows = session.exec(
         select(Symptom, Document.kind).join(Document, col(Document.id) == col(Symptom.document_id))
     ).all()
@@ -92,11 +81,16 @@ def load_vocabulary_index(session: Session) -> VocabularyIndex:
     )
     for slug, text, kind in synonyms:
         (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
-    index = VocabularyIndex(
+    return VocabularyIndex(
         matcher=_matcher(phrases),
         symptoms=symptoms,
         phrases=phrases,
         region_matcher=_matcher(region_phrases),
     )
-    _cache[engine] = (fingerprint, index)
-    return index
+
+
+_index = PerDatabase(_fingerprint, _build)
+
+
+def load_vocabulary_index(session: Session) -> VocabularyIndex:
+    return _index.get(session)

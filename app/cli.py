@@ -1,17 +1,22 @@
 """The command line: ``python -m app`` or ``kb``."""
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
+from app.core.errors import ProblemError
 from app.knowledge.document import DocumentError
 from app.knowledge.store import (
     import_condition_documents,
@@ -19,8 +24,11 @@ from app.knowledge.store import (
     load_vocabulary_file,
     read_source,
 )
+from app.schemas import KnowledgeExport
 from app.services.conditions import get_condition
 from app.services.evaluation import evaluate, read_vignettes
+from app.services.exchange import export_knowledge, import_knowledge
+from app.services.keys import KeyOperationError, Scope, create_key, list_keys, revoke_key
 
 cli = typer.Typer(
     help="The condition knowledge service.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -44,9 +52,24 @@ def serve(
     )
 
 
+@contextmanager
+def _database() -> Iterator[Session]:
+    """A session on the configured database, brought up to the newest schema first."""
+    engine = create_db_engine(get_settings().database_url)
+    upgrade_to_head(engine)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 @cli.command("import")
 def import_documents(
-    paths: Annotated[list[Path], typer.Argument(help="Condition pages to import.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Condition pages to import, or one export (FILE.json)."),
+    ],
     name: Annotated[
         str | None, typer.Option(help="The condition's name, when the page has no title line.")
     ] = None,
@@ -62,29 +85,34 @@ def import_documents(
         typer.Option("--dry-run", help="Show each condition as it would be stored; write nothing."),
     ] = False,
 ) -> None:
-    """Import condition pages in one transaction: one bad page and nothing is written."""
+    """Import condition pages (or an export) in one transaction: one bad page and nothing is
+    written."""
+    exports = [path for path in paths if path.suffix.lower() == ".json"]
+    if exports and len(paths) != 1:
+        raise typer.BadParameter("An export (FILE.json) is imported on its own.")
     if name is not None and len(paths) != 1:
         raise typer.BadParameter("--name names one condition; give one file with it.")
     try:
         reviewed_on = date.fromisoformat(reviewed) if reviewed else None
     except ValueError as error:
         raise typer.BadParameter(f"--reviewed must be YYYY-MM-DD, not {reviewed!r}.") from error
-    settings = get_settings()
-    engine = create_db_engine(settings.database_url)
-    upgrade_to_head(engine)
     try:
-        with Session(engine) as session:
-            load_vocabulary_file(session, settings.data_dir)
-            sources = [
-                read_source(
-                    path,
-                    provenance=provenance or f"Imported from {path.name}",
-                    reviewed_on=reviewed_on,
-                    name=name,
-                )
-                for path in paths
-            ]
-            outcomes = import_condition_documents(session, sources)
+        with _database() as session:
+            if exports:
+                export = KnowledgeExport.model_validate_json(exports[0].read_bytes())
+                outcomes = import_knowledge(session, export)
+            else:
+                load_vocabulary_file(session, get_settings().data_dir)
+                sources = [
+                    read_source(
+                        path,
+                        provenance=provenance or f"Imported from {path.name}",
+                        reviewed_on=reviewed_on,
+                        name=name,
+                    )
+                    for path in paths
+                ]
+                outcomes = import_condition_documents(session, sources)
             if dry_run:
                 for outcome in outcomes:
                     condition = get_condition(session, outcome.slug)
@@ -93,13 +121,11 @@ def import_documents(
             else:
                 session.commit()
     except DocumentError as error:
-        errors.print(f"[red]error[/red] {error}", highlight=False)
-        raise typer.Exit(code=1) from error
+        _fail(str(error))
+    except (ValidationError, ProblemError) as error:
+        _fail(f"{paths[0]}: {error}")
     except OSError as error:
-        errors.print(f"[red]error[/red] {error.filename}: {error.strerror}", highlight=False)
-        raise typer.Exit(code=1) from error
-    finally:
-        engine.dispose()
+        _fail(f"{error.filename}: {error.strerror}")
     for outcome in outcomes:
         console.print(
             f"{outcome.file_name}: {outcome.status.value} {outcome.slug} "
@@ -107,6 +133,84 @@ def import_documents(
             f"{outcome.differentials} differentials, {outcome.advice} advice items)",
             highlight=False,
         )
+
+
+def _fail(message: str) -> NoReturn:
+    errors.print(f"[red]error[/red] {message}", highlight=False)
+    raise typer.Exit(code=1)
+
+
+@cli.command("export")
+def export_documents(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here; by default stdout.")
+    ] = None,
+) -> None:
+    """Write the whole knowledge base as JSON; `import FILE.json` brings it back exactly."""
+    with _database() as session:
+        text = export_knowledge(session).model_dump_json(indent=2)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"wrote {output}", highlight=False)
+
+
+keys = typer.Typer(help="API keys for the editing API.", no_args_is_help=True)
+cli.add_typer(keys, name="keys")
+
+
+@keys.command("create")
+def create_api_key(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
+    scope: Annotated[
+        list[Scope],
+        typer.Option(help="write: edit conditions; admin: also the symptom vocabulary."),
+    ] = [Scope.write],  # noqa: B006  (typer copies defaults; this list is never mutated)
+) -> None:
+    """Create a key and print it once; only its hash is kept."""
+    try:
+        with _database() as session:
+            issued = create_key(session, name=name, scopes=set(scope))
+            session.commit()
+    except KeyOperationError as error:
+        _fail(str(error))
+    console.print(issued.secret, highlight=False)
+    errors.print(
+        "Keep it safe: it cannot be shown again. Send it as Authorization: Bearer KEY.",
+        highlight=False,
+    )
+
+
+@keys.command("list")
+def list_api_keys() -> None:
+    """Every key: name, scopes, when made, last used and revoked."""
+    table = Table(title="API keys")
+    for column in ("name", "prefix", "scopes", "created", "last used", "revoked"):
+        table.add_column(column, overflow="fold")
+    with _database() as session:
+        for key in list_keys(session):
+            table.add_row(
+                key.name,
+                key.prefix,
+                key.scopes,
+                f"{key.created_at:%Y-%m-%d %H:%M}",
+                f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
+                f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",
+            )
+    console.print(table)
+
+
+@keys.command("revoke")
+def revoke_api_key(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key: it stops working at once."""
+    try:
+        with _database() as session:
+            revoke_key(session, name)
+            session.commit()
+    except KeyOperationError as error:
+        _fail(str(error))
+    console.print(f"revoked {name}", highlight=False)
 
 
 @cli.command("evaluate")

@@ -4,10 +4,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from sqlmodel import Session
 
-from app.api.routes import conditions, health, lookup, parse, symptoms
+from app.api.caching import NotModified, not_modified_response
+from app.api.routes import conditions, embed, exchange, health, lookup, parse, symptoms
 from app.core.config import Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers
@@ -53,7 +55,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    app.add_exception_handler(NotModified, not_modified_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (conditions, symptoms, lookup, parse, health):
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+        expose_headers=["ETag", "Last-Modified", "Location"],
+        max_age=600,
+    )
+    for module in (conditions, symptoms, lookup, parse, embed, exchange, health):
         app.include_router(module.router)
     return app

@@ -21,8 +21,18 @@ metadata: MetaData = SQLModel.metadata
 
 
 class DocumentKind(StrEnum):
-    condition = "condition"
+    condition = "condition"  # a page in the user's format
     vocabulary = "vocabulary"
+    edit = "edit"  # a JSON edit through the API, or a JSON import
+
+
+class RevisionAction(StrEnum):
+    imported = "imported"
+    created = "created"
+    replaced = "replaced"
+    patched = "patched"
+    deleted = "deleted"
+    restored = "restored"
 
 
 class Frequency(StrEnum):
@@ -228,3 +238,38 @@ class Advice(SQLModel, table=True):
     text: str = Field(sa_type=Text)
     position: int
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
+class ConditionRevision(SQLModel, table=True):
+    """Every version a condition has had, in full, so any of them can be restored."""
+
+    __tablename__ = "condition_revision"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, max_length=120)
+    version: int
+    action: RevisionAction = Field(max_length=20)
+    snapshot: str = Field(sa_type=Text, description="The condition as JSON, as exported.")
+    author: str | None = Field(default=None, max_length=120)
+    created_at: datetime
+    document_id: int | None = Field(
+        default=None,
+        sa_column=_parent("document", nullable=True, ondelete="RESTRICT"),
+        description="The source of this version; none for a deletion.",
+    )
+
+
+class ApiKey(SQLModel, table=True):
+    """A key for the editing API; only a hash of its secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+    prefix: str = Field(index=True, max_length=16, description="Shown in lists to tell keys apart.")
+    secret_hash: str = Field(max_length=64)
+    scopes: str = Field(max_length=120, description="Space-separated: write, admin.")
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.knowledge.vocabulary import VocabularyEntry
 from app.models import CareLevel, CauseKind, Frequency
 
 NOT_A_DIAGNOSIS = (
@@ -329,3 +330,181 @@ class SymptomMention(BaseModel):
 class ParseResponse(BaseModel):
     text: str
     symptoms: list[SymptomMention]
+
+
+# --- editing and export ----------------------------------------------------------------------
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+MAX_ITEMS = 200
+
+
+class SymptomInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str | None = Field(
+        default=None,
+        max_length=120,
+        description="A vocabulary symptom's slug; or, with `name`, a symptom of this page's own.",
+    )
+    name: ShortText | None = Field(
+        default=None, description="Read-only for vocabulary symptoms; names a new one."
+    )
+    region: str | None = Field(default=None, description="Read-only; ignored.")
+    frequency: Frequency = Frequency.common
+    text: LongText = Field(description="The page's own wording of the symptom.")
+
+
+class CauseInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CauseKind = CauseKind.cause
+    text: LongText
+    source_text: LongText | None = Field(
+        default=None, description="The sentence it was taken from; by default the text itself."
+    )
+
+
+class DifferentialInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    note: LongText | None = None
+    slug: str | None = Field(
+        default=None, description="Read-only: set by the service when the base has it."
+    )
+
+
+class AdviceInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: LongText
+
+
+class RecoveryInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: LongText
+    min_days: int | None = Field(default=None, ge=0, le=3650)
+    max_days: int | None = Field(default=None, ge=0, le=3650)
+
+
+class PriorFactorInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    sex: Sex | None = None
+    factor: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _age_band_or_sex(self) -> "PriorFactorInput":
+        band = self.age_min is not None and self.age_max is not None
+        if band == (self.sex is not None):
+            raise ValueError("give either age_min and age_max, or sex")
+        if band and self.age_min is not None and self.age_max is not None:
+            if self.age_min > self.age_max:
+                raise ValueError("age_min is after age_max")
+        return self
+
+
+class SourceInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    provenance: LongText | None = None
+    reviewed_on: date | None = None
+    document: str | None = Field(default=None, description="Read-only; kept by exports.")
+    imported_at: datetime | None = Field(default=None, description="Read-only; kept by exports.")
+
+
+class ConditionInput(BaseModel):
+    """A whole condition to store: the shape `GET /v1/conditions/{slug}` answers, so a client
+    can read, change and send back. Read-only fields (`version`, `updated_at`, `disclaimer`,
+    linked slugs) are ignored on edits; an import of an export keeps them."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Ischial bursitis",
+                    "summary": "Inflammation of the bursa over the sitting bone.",
+                    "symptoms": [
+                        {"slug": "pain-sitting-on-hard-surfaces", "text": "Pain on hard seats"},
+                        {"slug": "swelling", "frequency": "sometimes", "text": "Some swelling"},
+                    ],
+                    "causes": [{"kind": "cause", "text": "Prolonged sitting"}],
+                    "self_help": [{"text": "Use a cushion"}],
+                    "recovery": {"text": "Usually 2 to 6 weeks."},
+                    "care_level": "see_physiotherapist",
+                    "source": {"provenance": "Written by the clinic's physiotherapists"},
+                }
+            ]
+        },
+    )
+
+    slug: str | None = Field(default=None, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    name: ShortText
+    aliases: list[ShortText] = Field(default_factory=list, max_length=50)
+    summary: LongText | None = None
+    symptoms: list[SymptomInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    causes: list[CauseInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    differentials: list[DifferentialInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    self_help: list[AdviceInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    treatment: list[AdviceInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    prevention: list[AdviceInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    seek_help: list[AdviceInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    recovery: RecoveryInput | None = None
+    care_level: CareLevel = CareLevel.self_care
+    cant_miss: bool = False
+    prior_weight: float = Field(default=1.0, gt=0, le=1000)
+    prior_factors: list[PriorFactorInput] = Field(default_factory=list, max_length=50)
+    source: SourceInput | None = None
+    version: int | None = Field(default=None, ge=1, description="Read-only.")
+    updated_at: datetime | None = Field(default=None, description="Read-only.")
+    disclaimer: str | None = Field(default=None, description="Read-only; ignored.")
+
+
+class RevisionPublic(BaseModel):
+    version: int
+    action: str = Field(examples=["replaced"])
+    author: str | None = Field(description="The API key that made it; none for imports.")
+    created_at: datetime
+
+
+class RevisionList(BaseModel):
+    slug: str
+    live: bool = Field(description="False once the condition is deleted (restore to undo).")
+    items: list[RevisionPublic]
+
+
+class OEmbed(BaseModel):
+    """An oEmbed 1.0 answer of type `rich`: the card in an iframe, ready to paste."""
+
+    version: str = "1.0"
+    type: str = "rich"
+    title: str = Field(examples=["Hamstring origin problem"])
+    provider_name: str
+    provider_url: str
+    cache_age: int = Field(description="Seconds the answer may be cached.")
+    html: str
+    width: int
+    height: int
+
+
+EXPORT_FORMAT = "condition-knowledge-service/1"
+
+
+class VocabularyExport(BaseModel):
+    provenance: str
+    symptoms: list[VocabularyEntry]
+
+
+class KnowledgeExport(BaseModel):
+    """The whole knowledge base: the vocabulary and every condition, as `GET` shows them.
+    `python -m app import FILE.json` of it into an empty database reproduces them exactly."""
+
+    format: str = Field(default=EXPORT_FORMAT, examples=[EXPORT_FORMAT])
+    exported_at: datetime
+    vocabulary: VocabularyExport
+    conditions: list[ConditionInput]

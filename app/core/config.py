@@ -26,7 +26,25 @@ class Settings(BaseSettings):
         description="Load the default knowledge base when the service starts on an empty database.",
     )
     max_body_bytes: int = Field(
-        default=64 * 1024, gt=0, description="Largest request body accepted, in bytes."
+        default=1024 * 1024,
+        gt=0,
+        description="Largest request body accepted, in bytes (a whole page must fit).",
+    )
+    cache_control: str = Field(
+        default="public, max-age=300",
+        description="Cache-Control on every GET: anonymous reads may be cached and shared.",
+    )
+    cors_origins: list[str] = Field(
+        default=["*"], description="Origins whose pages may read the API from the browser."
+    )
+    embed_frame_ancestors: list[str] = Field(
+        default=["*"],
+        description="Origins allowed to show the embeddable cards in an iframe.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The service's own address as others reach it, for oEmbed answers; "
+        "by default the address each request came to.",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)

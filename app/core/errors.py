@@ -31,10 +31,47 @@ class Problem(BaseModel):
 
 class ProblemError(Exception):
     status: HTTPStatus = HTTPStatus.BAD_REQUEST
+    headers: Mapping[str, str] | None = None
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, errors: list["FieldError"] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.errors = errors
+
+
+class Unauthorized(ProblemError):
+    status = HTTPStatus.UNAUTHORIZED
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(ProblemError):
+    status = HTTPStatus.FORBIDDEN
+
+
+class Conflict(ProblemError):
+    status = HTTPStatus.CONFLICT
+
+
+class Gone(ProblemError):
+    status = HTTPStatus.GONE
+
+
+class PreconditionFailed(ProblemError):
+    status = HTTPStatus.PRECONDITION_FAILED
+
+
+class PreconditionRequired(ProblemError):
+    status = HTTPStatus.PRECONDITION_REQUIRED
+
+
+class UnsupportedMediaType(ProblemError):
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+class InvalidContent(ProblemError):
+    """Content that is well-formed but cannot be stored: a bad page, an unknown symptom."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
 class NotFound(ProblemError):
@@ -44,6 +81,16 @@ class NotFound(ProblemError):
 class ConditionNotFound(NotFound):
     def __init__(self, slug: str) -> None:
         super().__init__(f"No condition has the slug {slug!r}.")
+
+
+class UnknownSections(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        super().__init__(
+            f"Unknown sections: {', '.join(unknown)}. Choose from: {', '.join(known)}.",
+            errors=[FieldError(field="query.sections", message=f"unknown: {', '.join(unknown)}")],
+        )
 
 
 class InvalidCursor(ProblemError):
@@ -93,7 +140,9 @@ def _field_error(item: dict[str, Any]) -> FieldError:
 
 async def _on_problem(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ProblemError)
-    return problem_response(request, error.status, error.detail)
+    return problem_response(
+        request, error.status, error.detail, errors=error.errors, headers=error.headers
+    )
 
 
 async def _on_validation(request: Request, error: Exception) -> JSONResponse:

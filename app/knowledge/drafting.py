@@ -23,7 +23,7 @@ from app.knowledge.extract import (
 from app.knowledge.mentions import find_mentions
 from app.knowledge.text import make_slug, sentence_case
 from app.knowledge.vocabulary_index import VocabularyIndex
-from app.models import AdviceKind, CareLevel, CauseKind, Frequency
+from app.models import AdviceKind, CareLevel, CauseKind, DocumentKind, Frequency
 
 MAX_NAME_LENGTH = 255
 MAX_OWN_SLUG_LENGTH = 70
@@ -71,13 +71,14 @@ class ConditionMeta(BaseModel):
 
 @dataclass(frozen=True)
 class DocumentSource:
-    """A condition page to import, with what is known of where it came from."""
+    """A condition page to import (or a JSON edit), with what is known of where it came from."""
 
     file_name: str
     text: str
     provenance: str
     reviewed_on: date | None = None
     name: str | None = None
+    kind: DocumentKind = DocumentKind.condition
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _symptoms_of_line(
     name = sentence_case(block.text)[:MAX_NAME_LENGTH]
     return [
         SymptomDraft(
-            slug=_own_slug(block.text),
+            slug=own_slug(block.text),
             name=name,
             frequency=frequency(len(block.text), present=True),
             text=block.text,
@@ -215,7 +216,7 @@ def _symptoms_of_line(
     ]
 
 
-def _own_slug(text: str) -> str:
+def own_slug(text: str) -> str:
     """A slug for a page's own symptom; a digest keeps long or wordless lines apart."""
     slug = make_slug(sentence_case(text))
     digest = hashlib.sha256(text.encode()).hexdigest()[:8]

@@ -22,15 +22,18 @@ from app.models import (
     Condition,
     ConditionAlias,
     ConditionPriorFactor,
+    ConditionRevision,
     ConditionSymptom,
     Differential,
     Document,
     DocumentKind,
     PriorFactorKind,
+    RevisionAction,
     Symptom,
     SymptomSynonym,
     SynonymKind,
 )
+from app.services.conditions import get_condition
 
 MANIFEST_NAME = "knowledge.toml"
 
@@ -137,16 +140,35 @@ def import_condition_documents(
                 source.file_name, 1, f"{draft.name!r} is also the condition of {seen[draft.slug]}"
             )
         seen[draft.slug] = source.file_name
-    outcomes = [_write_condition(session, source, draft) for source, draft in drafts]
-    _link_differentials(session)
-    _drop_orphan_symptoms(session)
-    session.flush()
+    outcomes = [
+        write_condition(session, source, draft, action=RevisionAction.imported)
+        for source, draft in drafts
+    ]
+    finish_writes(session)
     return outcomes
 
 
-def _write_condition(
-    session: Session, source: DocumentSource, draft: ConditionDraft
+@dataclass(frozen=True)
+class Kept:
+    """What an import of an export keeps as it was, so the copy is exact."""
+
+    version: int
+    updated_at: datetime
+    imported_at: datetime
+    document_name: str
+
+
+def write_condition(
+    session: Session,
+    source: DocumentSource,
+    draft: ConditionDraft,
+    *,
+    action: RevisionAction,
+    author: str | None = None,
+    kept: Kept | None = None,
 ) -> ImportOutcome:
+    """Store a condition as its next version, recording the revision; a draft identical to
+    the current version changes nothing. Call ``finish_writes`` after the last one."""
     sha = draft.fingerprint(source)
     condition = session.exec(select(Condition).where(Condition.slug == draft.slug)).first()
     status = ImportStatus.created if condition is None else ImportStatus.updated
@@ -155,13 +177,14 @@ def _write_condition(
         if current is not None and current.sha256 == sha:
             return _outcome(source, draft, ImportStatus.unchanged)
     now = utcnow()
+    version = kept.version if kept else latest_version(session, draft.slug) + 1
     document = Document(
-        kind=DocumentKind.condition,
-        name=source.file_name,
+        kind=source.kind,
+        name=kept.document_name if kept else source.file_name,
         sha256=sha,
         provenance=source.provenance,
         reviewed_on=source.reviewed_on,
-        imported_at=now,
+        imported_at=kept.imported_at if kept else now,
         text=source.text,
     )
     session.add(document)
@@ -172,7 +195,6 @@ def _write_condition(
             slug=draft.slug, name=draft.name, document_id=document.id, updated_at=now
         )
     else:
-        condition.version += 1
         for child in (
             ConditionSymptom,
             Cause,
@@ -182,13 +204,14 @@ def _write_condition(
             ConditionPriorFactor,
         ):
             session.exec(delete(child).where(col(child.condition_id) == condition.id))
+    condition.version = version
     condition.name = draft.name
     condition.summary = draft.summary
     condition.recovery_text = draft.recovery_text
     condition.recovery_min_days = draft.recovery_min_days
     condition.recovery_max_days = draft.recovery_max_days
     condition.document_id = document.id
-    condition.updated_at = now
+    condition.updated_at = kept.updated_at if kept else now
     condition.prior_weight = draft.meta.prior
     condition.care_level = draft.meta.care_level
     condition.cant_miss = draft.meta.cant_miss
@@ -197,7 +220,56 @@ def _write_condition(
     assert condition.id is not None
     _write_children(session, condition.id, document.id, draft)
     _refresh_search_row(session, condition.id)
+    record_revision(session, draft.slug, version, action, author=author, document_id=document.id)
     return _outcome(source, draft, status)
+
+
+def latest_version(session: Session, slug: str) -> int:
+    """The newest version the slug has had, deleted or not; 0 for a new one."""
+    latest = session.exec(
+        select(func.max(ConditionRevision.version)).where(ConditionRevision.slug == slug)
+    ).one()
+    return int(latest or 0)
+
+
+def record_revision(
+    session: Session,
+    slug: str,
+    version: int,
+    action: RevisionAction,
+    *,
+    author: str | None,
+    document_id: int | None,
+    snapshot: str | None = None,
+) -> None:
+    if snapshot is None:
+        snapshot = get_condition(session, slug).model_dump_json(exclude={"disclaimer"})
+    session.add(
+        ConditionRevision(
+            slug=slug,
+            version=version,
+            action=action,
+            snapshot=snapshot,
+            author=author,
+            created_at=utcnow(),
+            document_id=document_id,
+        )
+    )
+    session.flush()
+
+
+def finish_writes(session: Session) -> None:
+    """After conditions changed: relink look-alikes and drop symptoms no page uses."""
+    _link_differentials(session)
+    _drop_orphan_symptoms(session)
+    session.flush()
+
+
+def remove_search_row(session: Session, condition_id: int) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().execute(
+            text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id)
+        )
 
 
 def _write_children(

@@ -39,6 +39,7 @@ class VocabularyIndex:
     symptoms: dict[str, KnownSymptom]
     phrases: list[Phrase]
     region_matcher: SymptomMatcher
+    vocabulary_slugs: frozenset[str]
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
@@ -86,6 +87,9 @@ def _build(session: Session) -> VocabularyIndex:
         symptoms=symptoms,
         phrases=phrases,
         region_matcher=_matcher(region_phrases),
+        vocabulary_slugs=frozenset(
+            row.slug for row, kind in rows if kind == DocumentKind.vocabulary
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from app.core.errors import ConditionNotFound, InvalidCursor
+from app.core.errors import ConditionNotFound, InvalidCursor, UnknownSections
 from app.models import (
     Advice,
     AdviceKind,
@@ -35,9 +35,33 @@ from app.schemas import (
     SourcePublic,
 )
 
+# What `?sections=` can ask for, and the fields each brings.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "summary": ("summary", "aliases"),
+    "symptoms": ("symptoms",),
+    "causes": ("causes",),
+    "differentials": ("differentials",),
+    "self_help": ("self_help",),
+    "treatment": ("treatment",),
+    "prevention": ("prevention",),
+    "seek_help": ("seek_help", "care_level", "cant_miss"),
+    "recovery": ("recovery",),
+    "priors": ("prior_weight", "prior_factors"),
+}
 SEARCH_WORD = re.compile(r"[^\W_]+")
 # bm25 column weights: a word in the name counts most, then the summary, then the rest.
 SEARCH_RANK = "bm25(condition_search, 10.0, 4.0, 1.0)"
+
+
+def parse_sections(sections: str | None) -> set[str] | None:
+    """The sections a `?sections=` value names; None for all of them."""
+    if sections is None or not sections.strip():
+        return None
+    chosen = {part.strip() for part in sections.split(",") if part.strip()}
+    unknown = sorted(chosen - SECTIONS.keys())
+    if unknown:
+        raise UnknownSections(unknown, sorted(SECTIONS))
+    return chosen
 
 
 def get_condition(session: Session, slug: str) -> ConditionPublic:

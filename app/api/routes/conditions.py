@@ -1,11 +1,32 @@
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
-from app.api.deps import SessionDep
+from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
+from app.api.caching import (
+    caching_headers,
+    condition_etag,
+    conditional_get,
+    if_match_version,
+    knowledge_etag,
+)
+from app.api.deps import SessionDep, WriterDep
 from app.core.errors import problem_responses
-from app.schemas import ConditionPage, ConditionPublic
-from app.services.conditions import get_condition, list_conditions
+from app.schemas import ConditionInput, ConditionPage, ConditionPublic, RevisionList
+from app.services.conditions import SECTIONS, get_condition, list_conditions, parse_sections
+from app.services.editing import (
+    create_condition,
+    delete_condition,
+    get_revision,
+    list_revisions,
+    patch_condition,
+    replace_condition,
+    restore_revision,
+)
+from app.services.versions import condition_state, knowledge_state
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
 
@@ -17,11 +38,26 @@ SlugPath = Annotated[
         examples=["hamstring-origin-problem"],
     ),
 ]
+PageName = Annotated[
+    str | None,
+    Query(max_length=255, description="For a text/plain page with no title line: its name."),
+]
+Provenance = Annotated[
+    str | None,
+    Query(max_length=2000, description="For a text/plain page: who wrote it, from what."),
+]
+ReviewedOn = Annotated[
+    date | None, Query(description="For a text/plain page: when it was last reviewed.")
+]
+WRITE_ERRORS = problem_responses(401, 403, 413, 415, 422)
+PRECONDITION_ERRORS = problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 428)
 
 
 @router.get("", summary="List or search conditions", responses=problem_responses(422))
 def read_conditions(
     session: SessionDep,
+    request: Request,
+    response: Response,
     q: Annotated[
         str | None,
         Query(
@@ -39,14 +75,199 @@ def read_conditions(
 ) -> ConditionPage:
     """Conditions in alphabetical order of slug, or the ones matching `q`, a page at a time.
     Follow `next_cursor` until it is null to see them all."""
+    knowledge = knowledge_state(session)
+    etag = knowledge_etag(knowledge, request)
+    conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return list_conditions(session, q=q, limit=limit, cursor=cursor)
 
 
 @router.get(
-    "/{slug}", summary="Everything about one condition", responses=problem_responses(404, 422)
+    "/{slug}",
+    summary="Everything about one condition",
+    response_model=ConditionPublic,
+    responses=problem_responses(404, 410, 422),
 )
-def read_condition(session: SessionDep, slug: SlugPath) -> ConditionPublic:
+def read_condition(
+    session: SessionDep,
+    request: Request,
+    slug: SlugPath,
+    sections: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="Only these sections, comma-separated: " + ", ".join(SECTIONS) + ".",
+            examples=["self_help,prevention"],
+        ),
+    ] = None,
+) -> JSONResponse:
     """The whole condition: symptoms with how often they occur, causes and contributing
-    factors, other conditions that look alike, self help, treatment, prevention and the
-    recovery time in days, with where the content came from and when it was reviewed."""
-    return get_condition(session, slug)
+    factors, other conditions that look alike, self help, treatment, prevention, when to
+    seek help, and the recovery time in days, with where the content came from and when it
+    was reviewed. `slug`, `name`, `source`, `version`, `updated_at` and the disclaimer always
+    come. Send `If-None-Match` with the `ETag` you have to get a 304 while it is current."""
+    chosen = parse_sections(sections)
+    state = condition_state(session, slug)
+    etag = condition_etag(state, knowledge_state(session), ",".join(sorted(chosen or ())))
+    validators = Response()
+    conditional_get(request, validators, etag=etag, last_modified=state.updated_at)
+    body = get_condition(session, slug).model_dump(mode="json", include=_fields(chosen))
+    return JSONResponse(body, headers=caching_headers(request, etag, state.updated_at))
+
+
+def _fields(chosen: set[str] | None) -> set[str] | None:
+    if chosen is None:
+        return None
+    always = {"slug", "name", "source", "version", "updated_at", "disclaimer"}
+    return always | {field for section in chosen for field in SECTIONS[section]}
+
+
+def _written(session: Session, request: Request, slug: str, status_code: int) -> JSONResponse:
+    """The condition as stored, with the ETag an editor sends back on the next change."""
+    state = condition_state(session, slug)
+    headers = caching_headers(
+        request, condition_etag(state, knowledge_state(session)), state.updated_at
+    )
+    headers["Cache-Control"] = "no-store"
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = str(request.url_for("read_condition", slug=slug))
+    body = get_condition(session, slug).model_dump(mode="json")
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+@router.post(
+    "",
+    summary="Create a condition",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConditionPublic,
+    responses=WRITE_ERRORS | problem_responses(409),
+    openapi_extra=CONDITION_BODY,
+)
+async def post_condition(
+    session: SessionDep,
+    key: WriterDep,
+    request: Request,
+    name: PageName = None,
+    provenance: Provenance = None,
+    reviewed_on: ReviewedOn = None,
+) -> JSONResponse:
+    """A new condition, as JSON in the shape `GET` answers, or as a whole page in the
+    user's text format (`text/plain`). Needs a key with the `write` scope. Answers 201 with
+    its `Location` and the `ETag` to send with the next change."""
+    content = await condition_content(
+        request, name=name, provenance=provenance, reviewed_on=reviewed_on
+    )
+    slug = create_condition(session, content, author=key.name)
+    return _written(session, request, slug, status.HTTP_201_CREATED)
+
+
+@router.put(
+    "/{slug}",
+    summary="Replace a condition",
+    response_model=ConditionPublic,
+    responses=PRECONDITION_ERRORS,
+    openapi_extra=CONDITION_BODY,
+)
+async def put_condition(
+    session: SessionDep,
+    key: WriterDep,
+    request: Request,
+    slug: SlugPath,
+    name: PageName = None,
+    provenance: Provenance = None,
+    reviewed_on: ReviewedOn = None,
+) -> JSONResponse:
+    """Replace the whole condition (JSON or a `text/plain` page). Send `If-Match` with the
+    `ETag` you read: a stale one is refused with 412, none at all with 428, so two editors
+    never overwrite each other. The version before is kept in the revisions."""
+    content = await condition_content(
+        request, name=name, provenance=provenance, reviewed_on=reviewed_on
+    )
+    replace_condition(
+        session, slug, content, author=key.name, expected_version=if_match_version(request, slug)
+    )
+    return _written(session, request, slug, status.HTTP_200_OK)
+
+
+@router.patch(
+    "/{slug}",
+    summary="Change part of a condition",
+    response_model=ConditionPublic,
+    responses=PRECONDITION_ERRORS,
+    openapi_extra=PATCH_BODY,
+)
+async def patch_condition_route(
+    session: SessionDep, key: WriterDep, request: Request, slug: SlugPath
+) -> JSONResponse:
+    """A JSON merge patch (RFC 7396) on the condition as `GET` shows it: fields you send
+    replace theirs (lists whole), `null` removes one. Needs `If-Match`, like PUT."""
+    patch = await merge_patch(request)
+    patch_condition(
+        session, slug, patch, author=key.name, expected_version=if_match_version(request, slug)
+    )
+    return _written(session, request, slug, status.HTTP_200_OK)
+
+
+@router.delete(
+    "/{slug}",
+    summary="Delete a condition (reversibly)",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404, 410, 412, 428),
+)
+def delete_condition_route(
+    session: SessionDep, key: WriterDep, request: Request, slug: SlugPath
+) -> Response:
+    """Takes the condition out of the base; its revisions stay, and restoring one brings it
+    back. Needs `If-Match`, like PUT."""
+    delete_condition(
+        session, slug, author=key.name, expected_version=if_match_version(request, slug)
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{slug}/revisions",
+    summary="Every version of a condition",
+    responses=problem_responses(404),
+)
+def read_revisions(session: SessionDep, slug: SlugPath) -> RevisionList:
+    """Newest first: who made each version and how (imported, created, replaced, patched,
+    deleted, restored). Deleted conditions keep theirs."""
+    return list_revisions(session, slug)
+
+
+@router.get(
+    "/{slug}/revisions/{version}",
+    summary="One version of a condition",
+    responses=problem_responses(404),
+)
+def read_revision(
+    session: SessionDep, slug: SlugPath, version: Annotated[int, Path(ge=1)]
+) -> ConditionInput:
+    """The condition exactly as it was at that version (for a deletion, as it was just
+    before)."""
+    return get_revision(session, slug, version)
+
+
+@router.post(
+    "/{slug}/revisions/{version}/restore",
+    summary="Restore a version",
+    response_model=ConditionPublic,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+)
+def restore_revision_route(
+    session: SessionDep,
+    key: WriterDep,
+    request: Request,
+    slug: SlugPath,
+    version: Annotated[int, Path(ge=1)],
+) -> JSONResponse:
+    """Make that version current again, as a new version (nothing is rewritten). A deleted
+    condition comes back; a live one needs `If-Match`, like PUT."""
+    restore_revision(
+        session,
+        slug,
+        version,
+        author=key.name,
+        expected_version=if_match_version(request, slug),
+    )
+    return _written(session, request, slug, status.HTTP_200_OK)

@@ -1,11 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
+from app.api.caching import conditional_get, knowledge_etag
 from app.api.deps import SessionDep
 from app.core.errors import problem_responses
 from app.schemas import SymptomSuggestions
 from app.services.symptoms import suggest_symptoms
+from app.services.versions import knowledge_state
 
 router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
 
@@ -13,6 +15,8 @@ router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
 @router.get("", summary="Autocomplete symptoms", responses=problem_responses(422))
 def read_symptoms(
     session: SessionDep,
+    request: Request,
+    response: Response,
     q: Annotated[
         str,
         Query(
@@ -27,4 +31,7 @@ def read_symptoms(
     """Symptoms whose name or a synonym starts with what was typed, or has a word that does
     ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
     suggestion's `slug` can be sent to the lookup as it is."""
+    knowledge = knowledge_state(session)
+    etag = knowledge_etag(knowledge, request)
+    conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))

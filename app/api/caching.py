@@ -1,0 +1,89 @@
+"""Conditional GETs: strong ETags, Last-Modified, and 304 Not Modified for a copy that is
+still current, so apps that embed the advice revalidate it cheaply."""
+
+import hashlib
+import re
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request, Response
+from starlette.responses import Response as StarletteResponse
+
+from app.services.versions import ConditionState, KnowledgeState
+
+
+class NotModified(Exception):
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("not modified")
+        self.headers = headers
+
+
+async def not_modified_response(_request: Request, error: Exception) -> StarletteResponse:
+    assert isinstance(error, NotModified)
+    return StarletteResponse(status_code=304, headers=error.headers)
+
+
+def condition_etag(state: ConditionState, knowledge: KnowledgeState, variant: str = "") -> str:
+    """Names the condition's version, then the base's (links and vocabulary names shown in
+    it can change without it), then the representation (which sections)."""
+    suffix = f"-{_digest(variant)}" if variant else ""
+    return f'"{state.slug}.v{state.version}.k{knowledge.token}{suffix}"'
+
+
+def version_in_etag(etag: str, slug: str) -> int | None:
+    """The condition version an ETag of ours names, for If-Match on edits."""
+    found = re.fullmatch(rf'(?:W/)?"{re.escape(slug)}\.v(\d+)\.k[^"]*"', etag.strip())
+    return int(found.group(1)) if found else None
+
+
+def knowledge_etag(knowledge: KnowledgeState, request: Request) -> str:
+    """For answers computed from the whole base: its version and the exact question."""
+    return f'"k{knowledge.token}-{_digest(str(request.url.path) + "?" + str(request.url.query))}"'
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def caching_headers(request: Request, etag: str, last_modified: datetime) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified.replace(microsecond=0), usegmt=True),
+        "Cache-Control": request.app.state.settings.cache_control,
+    }
+
+
+def conditional_get(
+    request: Request, response: Response, *, etag: str, last_modified: datetime
+) -> None:
+    """Sets the validators on the response, or raises NotModified if the client's copy is
+    current (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
+    headers = caching_headers(request, etag, last_modified)
+    response.headers.update(headers)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        offered = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        if "*" in offered or etag in offered:
+            raise NotModified(headers)
+        return
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return
+        if since.tzinfo is not None and last_modified.replace(microsecond=0) <= since:
+            raise NotModified(headers)
+
+
+def if_match_version(request: Request, slug: str) -> int | None:
+    """The version an editor's If-Match names; None when absent. An ETag that is not one of
+    this condition's names version 0, which never matches."""
+    header = request.headers.get("if-match")
+    if header is None:
+        return None
+    for tag in header.split(","):
+        version = version_in_etag(tag, slug)
+        if version is not None:
+            return version
+    return 0

@@ -1,0 +1,121 @@
+import re
+from html import escape
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.api.caching import caching_headers, condition_etag, conditional_get
+from app.api.deps import SessionDep
+from app.core.errors import ProblemError, problem_responses
+from app.schemas import OEmbed
+from app.services.conditions import SECTIONS, get_condition, parse_sections
+from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
+from app.services.versions import condition_state, knowledge_state
+
+router = APIRouter(tags=["embedding"])
+
+
+class NotImplementedFormat(ProblemError):
+    status = HTTPStatus.NOT_IMPLEMENTED
+
+
+def _base_url(request: Request) -> str:
+    public: str | None = request.app.state.settings.public_url
+    return (public or str(request.base_url)).rstrip("/") + "/"
+
+
+def _max_age(cache_control: str) -> int:
+    found = re.search(r"max-age=(\d+)", cache_control)
+    return int(found.group(1)) if found else 0
+
+
+@router.get(
+    "/embed/conditions/{slug}",
+    summary="A condition as an embeddable card",
+    response_class=HTMLResponse,
+    responses=problem_responses(404, 410, 422),
+)
+def embed_condition(
+    session: SessionDep,
+    request: Request,
+    slug: Annotated[str, Path(max_length=120, examples=["hamstring-origin-problem"])],
+    sections: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="Sections to show, comma-separated, from: "
+            + ", ".join(SECTIONS)
+            + ". By default: summary, symptoms, self_help, seek_help.",
+            examples=["self_help,prevention"],
+        ),
+    ] = None,
+) -> HTMLResponse:
+    """A self-contained HTML card (its style inline, nothing loaded from anywhere else),
+    readable on a phone, with the chosen sections, the last-reviewed date, where the content
+    comes from, and a note that it is not a diagnosis. Pages on the origins in the
+    `KB_EMBED_FRAME_ANCESTORS` setting may show it in an iframe."""
+    chosen = parse_sections(sections)
+    state = condition_state(session, slug)
+    variant = "embed:" + ",".join(sorted(chosen or ()))
+    etag = condition_etag(state, knowledge_state(session), variant)
+    conditional_get(request, Response(), etag=etag, last_modified=state.updated_at)
+    html = render_card(get_condition(session, slug), chosen)
+    ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
+    headers = caching_headers(request, etag, state.updated_at) | {
+        # Nothing but its own inline style may load, and only the listed origins may frame it.
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+    }
+    return HTMLResponse(html, headers=headers)
+
+
+@router.get(
+    "/oembed", summary="oEmbed for a condition's URL", responses=problem_responses(404, 422, 501)
+)
+def oembed(
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    url: Annotated[
+        str,
+        Query(
+            max_length=2000,
+            description="A condition's address on this service: its JSON or its card.",
+            examples=["http://127.0.0.1:8000/v1/conditions/hamstring-origin-problem"],
+        ),
+    ],
+    maxwidth: Annotated[int | None, Query(ge=1, le=4000)] = None,
+    maxheight: Annotated[int | None, Query(ge=1, le=4000)] = None,
+    format: Annotated[str, Query(description="Only json is served.")] = "json",
+) -> OEmbed:
+    """What a CMS needs to embed a condition from its pasted URL (oEmbed 1.0, type
+    `rich`): an iframe of the card, sized within `maxwidth` and `maxheight`."""
+    if format != "json":
+        raise NotImplementedFormat("Only the json format is served.")
+    base = _base_url(request)
+    slug = slug_of_url(url, base)
+    state = condition_state(session, slug)
+    etag = condition_etag(state, knowledge_state(session), f"oembed:{url}:{maxwidth}:{maxheight}")
+    conditional_get(request, response, etag=etag, last_modified=state.updated_at)
+    condition = get_condition(session, slug)
+    width = min(CARD_WIDTH, maxwidth or CARD_WIDTH)
+    height = min(CARD_HEIGHT, maxheight or CARD_HEIGHT)
+    src = f"{base}embed/conditions/{slug}"
+    title = escape(condition.name, quote=True)
+    html = (
+        f'<iframe src="{escape(src, quote=True)}" width="{width}" height="{height}" '
+        f'title="{title}" loading="lazy" style="border:0;max-width:100%"></iframe>'
+    )
+    return OEmbed(
+        title=condition.name,
+        provider_name=PROVIDER_NAME,
+        provider_url=base,
+        cache_age=_max_age(request.app.state.settings.cache_control),
+        html=html,
+        width=width,
+        height=height,
+    )

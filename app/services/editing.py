@@ -1,0 +1,359 @@
+"""Editing conditions: create, replace, patch, delete and restore, each a new version that
+keeps the one before, and refused when the editor's copy is stale."""
+
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from app.core.errors import (
+    Conflict,
+    Gone,
+    InvalidContent,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from app.knowledge.document import DocumentError
+from app.knowledge.drafting import (
+    ConditionDraft,
+    ConditionMeta,
+    DocumentSource,
+    SymptomDraft,
+    draft_condition,
+    own_slug,
+)
+from app.knowledge.extract import CauseFact, DifferentialFact, recovery_days
+from app.knowledge.store import (
+    Kept,
+    finish_writes,
+    latest_version,
+    record_revision,
+    remove_search_row,
+    write_condition,
+)
+from app.knowledge.text import make_slug
+from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
+from app.models import (
+    AdviceKind,
+    Condition,
+    ConditionRevision,
+    DocumentKind,
+    RevisionAction,
+)
+from app.schemas import ConditionInput, RevisionList, RevisionPublic
+from app.services.conditions import get_condition
+
+
+class PageInput:
+    """A whole page in the user's text format, sent as text/plain."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        name: str | None = None,
+        provenance: str | None = None,
+        reviewed_on: date | None = None,
+    ) -> None:
+        self.text = text
+        self.name = name
+        self.provenance = provenance
+        self.reviewed_on = reviewed_on
+
+
+Content = ConditionInput | PageInput
+
+
+def _provenance(author: str, given: str | None) -> str:
+    return given or f"Edited through the API with the key {author!r}"
+
+
+def _draft(
+    session: Session, content: Content, *, slug: str | None, author: str
+) -> tuple[DocumentSource, ConditionDraft]:
+    index = load_vocabulary_index(session)
+    if isinstance(content, PageInput):
+        source = DocumentSource(
+            file_name=f"api-{slug or make_slug(content.name or 'page') or 'page'}.md",
+            text=content.text,
+            provenance=_provenance(author, content.provenance),
+            reviewed_on=content.reviewed_on,
+            name=content.name,
+        )
+        try:
+            draft = draft_condition(source, index)
+        except DocumentError as error:
+            raise InvalidContent(
+                f"The page cannot be read: line {error.line}: {error.message}"
+            ) from error
+        if slug is not None and draft.slug != slug:
+            raise InvalidContent(f"The page is about {draft.slug!r}, not {slug!r}.")
+        return source, draft
+    source = DocumentSource(
+        file_name=f"api-{slug or content.slug or make_slug(content.name)}.json",
+        text=content.model_dump_json(exclude_none=True),
+        provenance=_provenance(author, content.source.provenance if content.source else None),
+        reviewed_on=content.source.reviewed_on if content.source else None,
+        kind=DocumentKind.edit,
+    )
+    return source, draft_from_input(index, content, slug=slug)
+
+
+def draft_from_input(
+    index: VocabularyIndex, content: ConditionInput, *, slug: str | None
+) -> ConditionDraft:
+    """The draft a JSON condition describes; symptoms must be vocabulary slugs or named."""
+    slug = slug or content.slug or make_slug(content.name)
+    if not slug:
+        raise InvalidContent(f"The name {content.name!r} has no letters or digits for a slug.")
+    if content.slug is not None and content.slug != slug:
+        raise InvalidContent(f"The body is about {content.slug!r}, not {slug!r}.")
+    draft = ConditionDraft(slug=slug, name=content.name, summary=content.summary)
+    for position, symptom in enumerate(content.symptoms):
+        if symptom.slug in index.vocabulary_slugs:
+            # A vocabulary symptom's name and region belong to the vocabulary, not the page.
+            draft.symptoms.append(
+                SymptomDraft(symptom.slug, "", symptom.frequency, symptom.text, in_vocabulary=True)
+            )
+            continue
+        known = index.symptoms.get(symptom.slug or "")
+        name = symptom.name or (known.name if known else None)
+        if name is None:
+            raise InvalidContent(
+                f"symptoms.{position}: {symptom.slug!r} is not a known symptom; give it a "
+                "name to make it one of this condition's own."
+            )
+        draft.symptoms.append(
+            SymptomDraft(
+                symptom.slug or own_slug(name), name, symptom.frequency, symptom.text, False
+            )
+        )
+    draft.causes = [
+        CauseFact(cause.kind, cause.text, cause.source_text or cause.text)
+        for cause in content.causes
+    ]
+    draft.differentials = [
+        DifferentialFact(item.name, item.note or item.name, make_slug(item.name))
+        for item in content.differentials
+    ]
+    for kind, items in (
+        (AdviceKind.self_help, content.self_help),
+        (AdviceKind.treatment, content.treatment),
+        (AdviceKind.prevention, content.prevention),
+        (AdviceKind.seek_help, content.seek_help),
+    ):
+        draft.advice.extend((kind, item.text) for item in items)
+    if content.recovery is not None:
+        draft.recovery_text = content.recovery.text
+        parsed = recovery_days(content.recovery.text)
+        given = content.recovery.min_days, content.recovery.max_days
+        stated = content.recovery.model_fields_set & {"min_days", "max_days"}
+        draft.recovery_min_days, draft.recovery_max_days = given if stated else parsed
+    draft.meta = _meta(content)
+    return draft
+
+
+def _meta(content: ConditionInput) -> ConditionMeta:
+    age = [
+        {"min": f.age_min, "max": f.age_max, "factor": f.factor}
+        for f in content.prior_factors
+        if f.age_min is not None
+    ]
+    sex = {f.sex.value: f.factor for f in content.prior_factors if f.sex is not None}
+    try:
+        return ConditionMeta.model_validate(
+            {
+                "aliases": content.aliases,
+                "prior": content.prior_weight,
+                "care_level": content.care_level,
+                "cant_miss": content.cant_miss,
+                "age": age,
+                "sex": sex,
+            }
+        )
+    except ValidationError as error:
+        raise InvalidContent(f"prior_factors: {error.errors()[0]['msg']}") from error
+
+
+# --- the operations ---------------------------------------------------------------------------
+
+
+def _live(session: Session, slug: str) -> Condition | None:
+    return session.exec(select(Condition).where(Condition.slug == slug)).first()
+
+
+def _check_precondition(condition: Condition, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag you read, so that no one else's change is overwritten."
+        )
+    if expected_version != condition.version:
+        raise PreconditionFailed(
+            f"{condition.slug!r} has changed since you read it (now version "
+            f"{condition.version}); read it again and reapply your change."
+        )
+
+
+def create_condition(session: Session, content: Content, *, author: str) -> str:
+    source, draft = _draft(session, content, slug=None, author=author)
+    if _live(session, draft.slug) is not None:
+        raise Conflict(f"{draft.slug!r} exists already; replace or patch it instead.")
+    write_condition(session, source, draft, action=RevisionAction.created, author=author)
+    finish_writes(session)
+    return draft.slug
+
+
+def replace_condition(
+    session: Session, slug: str, content: Content, *, author: str, expected_version: int | None
+) -> None:
+    condition = _require_live(session, slug)
+    _check_precondition(condition, expected_version)
+    source, draft = _draft(session, content, slug=slug, author=author)
+    write_condition(session, source, draft, action=RevisionAction.replaced, author=author)
+    finish_writes(session)
+
+
+def patch_condition(
+    session: Session,
+    slug: str,
+    patch: dict[str, Any],
+    *,
+    author: str,
+    expected_version: int | None,
+) -> None:
+    """Apply a JSON merge patch (RFC 7396) to the condition as `GET` shows it."""
+    condition = _require_live(session, slug)
+    _check_precondition(condition, expected_version)
+    current = get_condition(session, slug).model_dump(mode="json", exclude={"disclaimer"})
+    merged = _merge_patch(current, patch)
+    # Read-only fields of the current version are not the editor's to send back.
+    for field in ("version", "updated_at", "disclaimer"):
+        merged.pop(field, None)
+    if isinstance(merged.get("source"), dict):
+        merged["source"] = {
+            key: value
+            for key, value in merged["source"].items()
+            if key in {"provenance", "reviewed_on"} and key in patch.get("source", {})
+        }
+    for symptom in merged.get("symptoms", []):
+        if (
+            isinstance(symptom, dict)
+            and symptom.get("slug") in load_vocabulary_index(session).vocabulary_slugs
+        ):
+            symptom.pop("name", None)
+            symptom.pop("region", None)
+    content = ConditionInput.model_validate(merged)
+    source, draft = _draft(session, content, slug=slug, author=author)
+    write_condition(session, source, draft, action=RevisionAction.patched, author=author)
+    finish_writes(session)
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = _merge_patch(result.get(key), value)
+    return result
+
+
+def delete_condition(
+    session: Session, slug: str, *, author: str, expected_version: int | None
+) -> None:
+    condition = _require_live(session, slug)
+    _check_precondition(condition, expected_version)
+    snapshot = get_condition(session, slug).model_dump_json(exclude={"disclaimer"})
+    assert condition.id is not None
+    remove_search_row(session, condition.id)
+    session.delete(condition)
+    session.flush()
+    record_revision(
+        session,
+        slug,
+        condition.version + 1,
+        RevisionAction.deleted,
+        author=author,
+        document_id=None,
+        snapshot=snapshot,
+    )
+    finish_writes(session)
+
+
+def list_revisions(session: Session, slug: str) -> RevisionList:
+    revisions = session.exec(
+        select(ConditionRevision)
+        .where(ConditionRevision.slug == slug)
+        .order_by(col(ConditionRevision.version).desc())
+    ).all()
+    if not revisions:
+        raise NotFound(f"No condition has ever had the slug {slug!r}.")
+    return RevisionList(
+        slug=slug,
+        live=_live(session, slug) is not None,
+        items=[
+            RevisionPublic(
+                version=r.version, action=r.action.value, author=r.author, created_at=r.created_at
+            )
+            for r in revisions
+        ],
+    )
+
+
+def get_revision(session: Session, slug: str, version: int) -> ConditionInput:
+    revision = session.exec(
+        select(ConditionRevision).where(
+            ConditionRevision.slug == slug, ConditionRevision.version == version
+        )
+    ).first()
+    if revision is None:
+        raise NotFound(f"{slug!r} has no version {version}.")
+    return ConditionInput.model_validate_json(revision.snapshot)
+
+
+def restore_revision(
+    session: Session, slug: str, version: int, *, author: str, expected_version: int | None
+) -> None:
+    """Make an earlier version (or the last one before a deletion) current again."""
+    content = get_revision(session, slug, version)
+    condition = _live(session, slug)
+    if condition is not None:
+        _check_precondition(condition, expected_version)
+    content = content.model_copy(update={"version": None, "updated_at": None})
+    source, draft = _draft(session, content, slug=slug, author=author)
+    outcome = write_condition(session, source, draft, action=RevisionAction.restored, author=author)
+    if outcome.status.value == "unchanged":
+        raise Conflict(f"Version {version} of {slug!r} is the current content already.")
+    finish_writes(session)
+
+
+def _require_live(session: Session, slug: str) -> Condition:
+    condition = _live(session, slug)
+    if condition is not None:
+        return condition
+    if latest_version(session, slug):
+        raise Gone(f"{slug!r} was deleted; its revisions can restore it.")
+    raise NotFound(f"No condition has the slug {slug!r}.")
+
+
+def keep_of(content: ConditionInput) -> Kept | None:
+    """What an exported condition keeps as it was, if it says."""
+    source = content.source
+    if (
+        content.version is None
+        or content.updated_at is None
+        or source is None
+        or source.imported_at is None
+        or source.document is None
+    ):
+        return None
+    return Kept(content.version, content.updated_at, source.imported_at, source.document)
+
+
+def dumps(content: ConditionInput) -> str:
+    return json.dumps(content.model_dump(mode="json"), sort_keys=True)

@@ -1,0 +1,96 @@
+"""The embeddable card of a condition, and the oEmbed answer that points at it."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.core.errors import NotFound
+from app.models import Frequency
+from app.schemas import ConditionPublic
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PROVIDER_NAME = "Condition knowledge service"
+DEFAULT_CARD_SECTIONS = {"summary", "symptoms", "self_help", "seek_help"}
+CARD_WIDTH = 480
+CARD_HEIGHT = 640
+
+_templates = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
+)
+
+FREQUENCY_NOTES = {
+    Frequency.common: "",
+    Frequency.sometimes: "sometimes",
+    Frequency.rare: "rarely",
+}
+
+
+@dataclass(frozen=True)
+class CardItem:
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CardSection:
+    key: str
+    title: str
+    items: list[CardItem] = field(default_factory=list)
+    paragraph: str | None = None
+
+
+def card_sections(condition: ConditionPublic, chosen: set[str]) -> list[CardSection]:
+    """The chosen sections that have content, in the order a reader wants them."""
+    sections: list[CardSection] = []
+    if "symptoms" in chosen:
+        items = [
+            CardItem(s.name, FREQUENCY_NOTES[s.frequency])
+            for s in condition.symptoms
+            if s.frequency is not Frequency.absent
+        ]
+        sections.append(CardSection("symptoms", "Symptoms", items))
+    if "causes" in chosen:
+        sections.append(
+            CardSection("causes", "Causes", [CardItem(cause.text) for cause in condition.causes])
+        )
+    if "differentials" in chosen:
+        items = [CardItem(item.name) for item in condition.differentials]
+        sections.append(CardSection("differentials", "Other possible causes", items))
+    for key, title, advice in (
+        ("self_help", "Self help", condition.self_help),
+        ("treatment", "Treatment", condition.treatment),
+        ("prevention", "Prevention", condition.prevention),
+        ("seek_help", "When to seek help", condition.seek_help),
+    ):
+        if key in chosen:
+            sections.append(CardSection(key, title, [CardItem(item.text) for item in advice]))
+    if "recovery" in chosen and condition.recovery is not None:
+        sections.append(CardSection("recovery", "Recovery", paragraph=condition.recovery.text))
+    return [section for section in sections if section.items or section.paragraph]
+
+
+def render_card(condition: ConditionPublic, chosen: set[str] | None) -> str:
+    picked = chosen or DEFAULT_CARD_SECTIONS
+    return _templates.get_template("condition_card.html").render(
+        condition=condition,
+        chosen=picked,
+        sections=card_sections(condition, picked),
+        reviewed_on=condition.source.reviewed_on,
+        disclaimer=condition.disclaimer,
+        provider=PROVIDER_NAME,
+    )
+
+
+def slug_of_url(url: str, base_url: str) -> str:
+    """The condition a pasted URL of this service names: its JSON or its card."""
+    parts, base = urlsplit(url), urlsplit(base_url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise NotFound(f"{url} is not an address of this service ({base_url}).")
+    path = parts.path.removeprefix(base.path.rstrip("/"))
+    for prefix in ("/v1/conditions/", "/embed/conditions/"):
+        slug = path.removeprefix(prefix)
+        if path.startswith(prefix) and slug and "/" not in slug:
+            return slug
+    raise NotFound(f"{url} is not the address of a condition.")

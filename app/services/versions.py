@@ -1,0 +1,61 @@
+"""What version of the knowledge a response shows: the validators HTTP caching needs."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.core.errors import ConditionNotFound, Gone
+from app.models import Condition, ConditionRevision, Document
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class KnowledgeState:
+    """Moves on every write anywhere in the base: an import, an edit, a deletion."""
+
+    token: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
+class ConditionState:
+    slug: str
+    version: int
+    updated_at: datetime
+
+
+def knowledge_state(session: Session) -> KnowledgeState:
+    row = session.exec(
+        select(
+            select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(ConditionRevision.id), 0)).scalar_subquery(),
+            select(func.max(Document.imported_at)).scalar_subquery(),
+            select(func.max(ConditionRevision.created_at)).scalar_subquery(),
+        )
+    ).one()
+    documents, revisions, imported, revised = row
+    changes = [_aware(moment) for moment in (imported, revised) if moment is not None]
+    return KnowledgeState(f"{documents}.{revisions}", max(changes, default=EPOCH))
+
+
+def condition_state(session: Session, slug: str) -> ConditionState:
+    row = session.exec(
+        select(Condition.version, Condition.updated_at).where(Condition.slug == slug)
+    ).first()
+    if row is None:
+        deleted = session.exec(
+            select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)
+        ).first()
+        if deleted is not None:
+            raise Gone(f"{slug!r} was deleted; its revisions can restore it.")
+        raise ConditionNotFound(slug)
+    version, updated_at = row
+    return ConditionState(slug, version, _aware(updated_at))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every one stored here is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

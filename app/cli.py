@@ -126,8 +126,10 @@ def import_documents(
         _fail(f"{paths[0]}: {error}")
     except OSError as error:
         _fail(f"{error.filename}: {error.strerror}")
+    # After a dry run the JSON goes to stdout alone, so it can be piped.
+    summary = errors if dry_run else console
     for outcome in outcomes:
-        console.print(
+        summary.print(
             f"{outcome.file_name}: {outcome.status.value} {outcome.slug} "
             f"({outcome.symptoms} symptoms, {outcome.causes} causes and factors, "
             f"{outcome.differentials} differentials, {outcome.advice} advice items)",
@@ -215,32 +217,37 @@ def revoke_api_key(name: Annotated[str, typer.Argument(help="The key's name.")])
 
 @cli.command("evaluate")
 def evaluate_vignettes(
-    vignettes: Annotated[Path, typer.Option(help="The vignette file (TOML).")] = PROJECT_ROOT
-    / "tests"
-    / "vignettes.toml",
+    vignettes: Annotated[
+        list[Path] | None,
+        typer.Option(help="Vignette files (TOML); by default the development and held-out sets."),
+    ] = None,
 ) -> None:
     """Run every vignette through the lookup on the default knowledge base (in memory) and
     print top-1 and top-3 with the misses."""
-    settings = get_settings()
+    files = vignettes or [
+        PROJECT_ROOT / "tests" / "vignettes.toml",
+        PROJECT_ROOT / "tests" / "vignettes_holdout.toml",
+    ]
     engine = create_db_engine("sqlite://")
     upgrade_to_head(engine)
     with Session(engine) as session:
-        load_default_knowledge(session, settings.data_dir)
-        evaluation = evaluate(session, read_vignettes(vignettes))
+        load_default_knowledge(session, get_settings().data_dir)
+        for path in files:
+            evaluation = evaluate(session, read_vignettes(path))
+            console.print(f"\n{path.name}", style="bold", highlight=False)
+            for result in evaluation.misses:
+                rank = f"rank {result.rank}" if result.rank else "not listed"
+                console.print(
+                    f"  miss {result.vignette.id}: {result.vignette.expected} {rank}; "
+                    f"led by {', '.join(result.leaders) or 'nothing'}",
+                    highlight=False,
+                )
+            console.print(
+                f"{len(evaluation.results)} vignettes: top-1 {evaluation.share_within(1):.1%}, "
+                f"top-3 {evaluation.share_within(3):.1%}",
+                highlight=False,
+            )
     engine.dispose()
-    table = Table(title="Vignettes the right condition did not lead")
-    for column in ("vignette", "expected", "rank", "leaders"):
-        table.add_column(column, overflow="fold")
-    for result in evaluation.misses:
-        rank = str(result.rank) if result.rank else "-"
-        table.add_row(result.vignette.id, result.vignette.expected, rank, ", ".join(result.leaders))
-    console.print(table)
-    count = len(evaluation.results)
-    console.print(
-        f"{count} vignettes: top-1 {evaluation.share_within(1):.1%}, "
-        f"top-3 {evaluation.share_within(3):.1%}",
-        highlight=False,
-    )
 
 
 def main() -> None:

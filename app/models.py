@@ -178,6 +178,18 @@ class SymptomSynonym(SQLModel, table=True):
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
 
+class SymptomImplication(SQLModel, table=True):
+    """Naming one symptom names another too: starting in a sprint is starting suddenly."""
+
+    __tablename__ = "symptom_implication"
+    __table_args__ = (UniqueConstraint("symptom_id", "implied_symptom_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    symptom_id: int = Field(sa_column=_parent("symptom"))
+    implied_symptom_id: int = Field(sa_column=_parent("symptom"))
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
 class ConditionSymptom(SQLModel, table=True):
     __tablename__ = "condition_symptom"
     __table_args__ = (

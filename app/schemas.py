@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -276,6 +276,11 @@ class NextQuestion(BaseModel):
     information_gain: float = Field(
         description="Expected reduction, in bits, of the uncertainty about the cause."
     )
+    purpose: Literal["separate", "rule_out_warning_sign"] = Field(
+        description="`separate`: its answer best tells the leading candidates apart; "
+        "`rule_out_warning_sign`: nothing separates them any more, so it checks for a warning "
+        "sign of one of them."
+    )
 
 
 class TriageReason(BaseModel):
@@ -297,6 +302,11 @@ class LookupResponse(BaseModel):
     candidates: list[Candidate]
     something_else: float = Field(
         description="Probability that no condition in this knowledge base explains it."
+    )
+    not_listed: float = Field(
+        description="Probability held by conditions of the base that match none of the "
+        "symptoms (not listed as candidates). With `something_else` and every candidate's "
+        "score it adds up to one."
     )
     next_question: NextQuestion | None = Field(
         description="The question whose answer would best separate the leading candidates."

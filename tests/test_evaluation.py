@@ -13,6 +13,8 @@ from app.services.evaluation import Vignette, evaluate, read_vignettes
 from app.services.lookup import look_up
 
 VIGNETTES = read_vignettes(PROJECT_ROOT / "tests" / "vignettes.toml")
+# Written later by another hand and never tuned on: the honest figure.
+HELD_OUT = read_vignettes(PROJECT_ROOT / "tests" / "vignettes_holdout.toml")
 
 
 def _leaders(session: Session, symptoms: list[str], **person: object) -> list[str]:
@@ -23,16 +25,17 @@ def _leaders(session: Session, symptoms: list[str], **person: object) -> list[st
 def test_there_are_at_least_three_vignettes_per_condition(loaded_session: Session) -> None:
     conditions = set(loaded_session.exec(select(Condition.slug)).all())
     per_condition = dict.fromkeys(conditions, 0)
-    for vignette in VIGNETTES:
+    for vignette in VIGNETTES + HELD_OUT:
         assert vignette.expected in conditions, vignette.id
         per_condition[vignette.expected] += 1
-    assert min(per_condition.values()) >= 3, per_condition
+    assert min(per_condition.values()) >= 6, per_condition
 
 
+@pytest.mark.parametrize("vignettes", [VIGNETTES, HELD_OUT], ids=["development", "held-out"])
 def test_the_right_condition_is_in_the_top_three_for_nine_in_ten(
-    loaded_session: Session,
+    loaded_session: Session, vignettes: list[Vignette]
 ) -> None:
-    evaluation = evaluate(loaded_session, VIGNETTES)
+    evaluation = evaluate(loaded_session, vignettes)
     misses = [(r.vignette.id, r.rank, r.leaders) for r in evaluation.results if (r.rank or 99) > 3]
     assert evaluation.share_within(3) >= 0.9, misses
 
@@ -59,9 +62,9 @@ def test_a_teenager_and_an_adult_with_the_same_injury_get_different_leaders(
     [
         (["pain deep in my groin when I run", "it wakes me at night"], 24, Sex.female),
         (
-            ["sore outer hip", "stairs hurt", "lying on my side hurts", "hurts even at rest"],
-            45,
-            Sex.female,
+            ["hip hurts when I hop", "upped my mileage for a marathon", "aches at rest"],
+            19,
+            Sex.male,
         ),
         (["pain in my bum and lower back", "ramped up my mileage", "aches at night"], 30, Sex.male),
     ],
@@ -74,6 +77,18 @@ def test_a_stress_fracture_with_its_warning_signs_is_never_buried(
     assert first.condition.slug == "stress-fracture-of-the-pelvis-or-hip"
     assert first.promoted_for_safety
     assert answer.triage.level.rank >= first.care_level.rank
+
+
+def test_a_warning_sign_sets_the_triage_even_when_a_benign_condition_leads(
+    loaded_session: Session,
+) -> None:
+    symptoms = ["sore outer hip", "stairs hurt", "lying on my side hurts", "hurts even at rest"]
+    answer = look_up(loaded_session, LookupRequest(symptoms=symptoms, age=45, sex=Sex.female))
+    assert answer.candidates[0].condition.slug == "gluteal-tendinopathy"
+    assert answer.triage.level.value == "see_doctor"
+    assert any(
+        reason.symptom and reason.symptom.slug == "pain-at-rest" for reason in answer.triage.reasons
+    )
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v.id for v in VIGNETTES])

@@ -78,3 +78,58 @@ class TestParse:
         response = client.post("/v1/parse", json=body)
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"
+
+
+class TestWhatIsNotADenial:
+    """Phrases that look like negations, and denials that reach too far, found in review."""
+
+    @pytest.mark.parametrize(
+        ("text", "slug"),
+        [
+            ("I have no idea what happened, it just hurts in my bum", "buttock-pain"),
+            ("I'm not sure why my bum hurts", "buttock-pain"),
+            ("I didn't fall, my bum just hurts", "buttock-pain"),
+            ("it's not getting better, sitting hurts", "pain-when-sitting"),
+            ("it won't stop aching in my bum", "buttock-pain"),
+            ("my back hurts, my hip is fine", "lower-back-pain"),
+            ("Without warning I felt a pop", "pop-at-injury"),
+            ("never had back pain before but now my back hurts", "lower-back-pain"),
+        ],
+    )
+    def test_still_present(self, client: TestClient, text: str, slug: str) -> None:
+        mentions = _parse(client, text)
+        assert any(m["symptom"]["slug"] == slug and m["present"] for m in mentions), mentions
+
+    @pytest.mark.parametrize(
+        ("text", "slug"),
+        [
+            ("I can sit without pain", "pain-when-sitting"),
+            ("the pain is not in my groin", "groin-pain"),
+            ("sprints and hills don't make it any worse", "pain-when-running-fast"),
+            ("Night pain? No.", "pain-at-night"),
+            ("pain at night: no", "pain-at-night"),
+            ("I took my temperature and it was normal", "fever"),
+            ("sitting is fine", "pain-when-sitting"),
+            ("my back hurts, my hip is fine", "outer-hip-pain"),
+        ],
+    )
+    def test_denied(self, client: TestClient, text: str, slug: str) -> None:
+        assert _states(client, text).get(slug) is False
+
+    @pytest.mark.parametrize(
+        ("text", "wrong"),
+        [
+            ("I hurt my back lifting my toddler", "limp"),
+            ("growing pains", "groin-pain"),
+            ("it hurts when waiting for the bus", "pain-when-walking"),
+            ("my bum goes numb after a long bike ride", "saddle-numbness"),
+            ("I can't run and walking is sore", "unable-to-bear-weight"),
+            ("I had a baby five years ago", "pregnant-or-recently-given-birth"),
+        ],
+    )
+    def test_no_false_recognition(self, client: TestClient, text: str, wrong: str) -> None:
+        assert wrong not in _states(client, text)
+
+    def test_a_pop_with_the_leg_giving_way_is_a_red_flag(self, client: TestClient) -> None:
+        states = _states(client, "felt a pop and my leg gave way")
+        assert states.get("pop-with-sudden-weakness") is True

@@ -9,9 +9,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+from spellchecker import SpellChecker
 
 from app.knowledge.text import Token, tokenize
 
@@ -25,10 +27,12 @@ SHORT_WORD_LENGTH = 6
 # term that says "ache" still needs the word.
 IMPLIED_STEMS = {"ach": ("pain",)}
 CLAUSE_BOUNDARY = re.compile(
-    r"[.;:!?]+(?:\s+|$)|\b(?:but|although|though|however|except|apart from|yet|whereas|"
-    r"and (?:it|i|my|the pain)|which)\b",
+    r"[.;:!?]+(?:\s+|$)|\b(?:but|although|though|however|except|apart from|yet|whereas|which)\b",
     re.IGNORECASE,
 )
+# A term that starts "can't" ("can't put weight on it") needs its words together: in "I can't
+# run and walking is sore", walking is not what cannot be done.
+TIGHT_FIRST_STEMS = frozenset({"cannot", "not"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +71,18 @@ class SymptomMatcher:
         self._corrections: dict[str, str | None] = {}
 
     def find(self, text: str) -> list[SymptomMatch]:
-        best_by_slug: dict[str, SymptomMatch] = {}
-        for offset, clause in _clauses(text):
+        """The best match of each symptom in each clause: a symptom denied in one clause and
+        affirmed in the next ("never had back pain before, but now my back hurts") is there
+        twice."""
+        found: list[SymptomMatch] = []
+        for offset, clause in clauses(text):
+            best_by_slug: dict[str, SymptomMatch] = {}
             for match in self._find_in_clause(clause, offset):
                 known = best_by_slug.get(match.symptom_slug)
                 if known is None or len(match.positions) > len(known.positions):
                     best_by_slug[match.symptom_slug] = match
-        return sorted(best_by_slug.values(), key=lambda match: (match.start, match.symptom_slug))
+            found.extend(best_by_slug.values())
+        return sorted(found, key=lambda match: (match.start, match.symptom_slug))
 
     def _correct(self, word: str) -> str | None:
         """The vocabulary stem a misspelt word stands for: one slip in a short word, two in
@@ -81,7 +90,8 @@ class SymptomMatcher:
         if word in self._corrections:
             return self._corrections[word]
         correction = None
-        if len(word) >= MIN_CORRECTED_LENGTH:
+        # An English word is what it says ("lifting" is not "limping"), not a typo.
+        if len(word) >= MIN_CORRECTED_LENGTH and not is_english_word(word):
             slips = 1 if len(word) <= SHORT_WORD_LENGTH else 2
             # A typo rarely changes the first letter, and a swapped letter in a short word is
             # a typo where a changed one is usually another word ("right" is not "night").
@@ -131,7 +141,16 @@ def _changes_a_letter(word: str, known: str) -> bool:
     return len(word) == len(known) and sorted(word) != sorted(known)
 
 
-def _clauses(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=1)
+def _english() -> SpellChecker:
+    return SpellChecker(language="en")
+
+
+def is_english_word(word: str) -> bool:
+    return bool(_english().known([word]))
+
+
+def clauses(text: str) -> list[tuple[int, str]]:
     """The stretches of text between clause boundaries, each with where it starts."""
     clauses: list[tuple[int, str]] = []
     start = 0
@@ -148,7 +167,8 @@ def _match_term(
     if any(stem not in positions_by_stem for stem in term.stems):
         return None
     window = _smallest_window(term.stems, positions_by_stem)
-    if window is None or window[1] - window[0] + 1 > len(term.stems) + WINDOW_SLACK:
+    slack = 0 if term.stems[0] in TIGHT_FIRST_STEMS else WINDOW_SLACK
+    if window is None or window[1] - window[0] + 1 > len(term.stems) + slack:
         return None
     first, last = window
     # Where each matched word starts in the whole text, so matches of different symptoms can

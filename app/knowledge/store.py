@@ -30,6 +30,7 @@ from app.models import (
     PriorFactorKind,
     RevisionAction,
     Symptom,
+    SymptomImplication,
     SymptomSynonym,
     SynonymKind,
 )
@@ -121,7 +122,29 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
                 )
             )
     session.flush()
+    _write_implications(session, vocabulary, document.id)
     return True
+
+
+def _write_implications(session: Session, vocabulary: Vocabulary, document_id: int) -> None:
+    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+    for entry in vocabulary.entries:
+        session.exec(
+            delete(SymptomImplication).where(col(SymptomImplication.symptom_id) == ids[entry.slug])
+        )
+        for implied in entry.implies:
+            if implied not in ids:
+                raise DocumentError(
+                    vocabulary.file_name, 1, f"{entry.slug!r} implies unknown {implied!r}"
+                )
+            session.add(
+                SymptomImplication(
+                    symptom_id=ids[entry.slug],
+                    implied_symptom_id=ids[implied],
+                    document_id=document_id,
+                )
+            )
+    session.flush()
 
 
 # --- conditions ------------------------------------------------------------------------------

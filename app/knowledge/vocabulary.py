@@ -29,6 +29,9 @@ class VocabularyEntry(BaseModel):
     synonyms: list[str] = Field(default_factory=list)
     region_words: list[str] = Field(default_factory=list)
     red_flag: RedFlag | None = None
+    implies: list[str] = Field(
+        default_factory=list, description="Slugs of symptoms that naming this one names too."
+    )
 
 
 class VocabularyFile(BaseModel):
@@ -67,6 +70,14 @@ def parse_vocabulary(file_name: str, text: str) -> Vocabulary:
                 file_name, _entry_line(text, index), f"the symptom {entry.slug!r} is listed twice"
             )
         seen[entry.slug] = index
+    for index, entry in enumerate(parsed.symptom):
+        for implied in entry.implies:
+            if implied not in seen or implied == entry.slug:
+                raise DocumentError(
+                    file_name,
+                    _entry_line(text, index),
+                    f"{entry.slug!r} implies {implied!r}, which is not another symptom here",
+                )
     return Vocabulary(file_name, text, parsed.symptom)
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.knowledge.cache import PerDatabase
@@ -12,6 +13,7 @@ from app.models import (
     Document,
     DocumentKind,
     Symptom,
+    SymptomImplication,
     SymptomSynonym,
     SynonymKind,
 )
@@ -40,18 +42,19 @@ class VocabularyIndex:
     phrases: list[Phrase]
     region_matcher: SymptomMatcher
     vocabulary_slugs: frozenset[str]
+    implications: dict[str, tuple[str, ...]]
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
     # Every vocabulary change writes a new document or symptom row, so these numbers move.
-    row = session.exec(
-        select(
-            select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(Symptom.id), 0)).scalar_subquery(),
-            select(func.count(col(Symptom.id))).scalar_subquery(),
-            select(func.coalesce(func.max(SymptomSynonym.id), 0)).scalar_subquery(),
-        )
-    ).one()
+    counters = (
+        select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
+        select(func.coalesce(func.max(Symptom.id), 0)).scalar_subquery(),
+        select(func.count(col(Symptom.id))).scalar_subquery(),
+        select(func.coalesce(func.max(SymptomSynonym.id), 0)).scalar_subquery(),
+        select(func.coalesce(func.max(SymptomImplication.id), 0)).scalar_subquery(),
+    )
+    row = session.connection().execute(sa_select(*counters)).one()
     return tuple(int(value) for value in row)
 
 
@@ -82,11 +85,20 @@ def _build(session: Session) -> VocabularyIndex:
     )
     for slug, text, kind in synonyms:
         (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
+    implied = Symptom.__table__.alias("implied")  # type: ignore[attr-defined]
+    implications: dict[str, list[str]] = {}
+    for slug, implied_slug in session.exec(
+        select(Symptom.slug, implied.c.slug)
+        .join(SymptomImplication, col(SymptomImplication.symptom_id) == col(Symptom.id))
+        .join(implied, implied.c.id == SymptomImplication.implied_symptom_id)
+    ):
+        implications.setdefault(slug, []).append(implied_slug)
     return VocabularyIndex(
         matcher=_matcher(phrases),
         symptoms=symptoms,
         phrases=phrases,
         region_matcher=_matcher(region_phrases),
+        implications={slug: tuple(items) for slug, items in implications.items()},
         vocabulary_slugs=frozenset(
             row.slug for row, kind in rows if kind == DocumentKind.vocabulary
         ),

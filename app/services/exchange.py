@@ -15,6 +15,7 @@ from app.models import (
     DocumentKind,
     RevisionAction,
     Symptom,
+    SymptomImplication,
     SymptomSynonym,
     SynonymKind,
 )
@@ -52,6 +53,15 @@ def _vocabulary(session: Session) -> VocabularyExport:
     for synonym in synonyms:
         target = terms if synonym.kind is SynonymKind.term else regions
         target.setdefault(synonym.symptom_id, []).append(synonym.text)
+    implications: dict[int, list[str]] = {}
+    slugs = {symptom.id: symptom.slug for symptom, _ in rows}
+    for implication in session.exec(
+        select(SymptomImplication).order_by(col(SymptomImplication.id))
+    ):
+        if implication.implied_symptom_id in slugs:
+            implications.setdefault(implication.symptom_id, []).append(
+                slugs[implication.implied_symptom_id]
+            )
     provenances = dict.fromkeys(document.provenance for _, document in rows)
     entries = [
         VocabularyEntry(
@@ -64,6 +74,7 @@ def _vocabulary(session: Session) -> VocabularyExport:
             red_flag=RedFlag(level=symptom.red_flag_level, advice=symptom.red_flag_advice)
             if symptom.red_flag_level is not None and symptom.red_flag_advice
             else None,
+            implies=implications.get(symptom.id or 0, []),
         )
         for symptom, _document in rows
     ]

@@ -19,8 +19,14 @@ from app.schemas import (
     SymptomRef,
     UnrecognizedSymptom,
 )
-from app.services.ranking import Evidence, RankedCondition, Ranking, explain, next_question
-from app.services.ranking import rank_candidates as rank
+from app.services.ranking import (
+    Evidence,
+    RankedCondition,
+    Ranking,
+    explain,
+    next_question,
+    rank_candidates,
+)
 from app.services.symptoms import recognize
 from app.services.triage import assess
 
@@ -54,15 +60,19 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
         present=frozenset(present),
         absent=frozenset(absent),
         red_flags=frozenset(red_flags),
+        warning_signs=frozenset(
+            slug for slug, symptom in index.symptoms.items() if symptom.red_flag_level
+        ),
         age=request.age,
         sex=request.sex.value if request.sex else None,
     )
-    ranking = rank(load_condition_profiles(session), evidence)
+    ranking = rank_candidates(load_condition_profiles(session), evidence)
     return LookupResponse(
         recognized=recognized,
         unrecognized=unrecognized,
         candidates=[_candidate(item) for item in ranking.candidates[: request.limit]],
         something_else=round(ranking.something_else, 4),
+        not_listed=round(ranking.not_listed, 4),
         next_question=_question(index, ranking, evidence),
         triage=assess(index, red_flags, ranking),
     )
@@ -104,6 +114,7 @@ def _question(index: VocabularyIndex, ranking: Ranking, evidence: Evidence) -> N
         symptom=SymptomRef(slug=symptom.slug, name=symptom.name),
         question=symptom.question or f"Do you have this: {symptom.name.lower()}?",
         information_gain=round(question.information_gain, 4),
+        purpose="rule_out_warning_sign" if question.rules_out_warning_sign else "separate",
     )
 
 

@@ -16,12 +16,13 @@ The model is naive Bayes with a leak, "something else":
 * a reported symptom multiplies a condition's odds by p / 0.05, an absent one by
   (1 - p) / (1 - 0.05).
 
-A candidate's score is its posterior probability, so scores mean the same in every answer and
-add up, with "something else", to one.
+A candidate's score is its posterior probability, so scores mean the same in every answer:
+the candidates, the conditions in the base that match none of the symptoms, and "something
+else" add up to one.
 
 One rule overrides the order, for safety: a can't-miss condition (such as a stress fracture)
-whose warning signs are reported is listed first, whatever its score, unless the person has
-denied features it usually has and it has fallen below 1%.
+whose warning signs are reported is listed first, whatever its score, unless the rest of the
+answer has all but ruled it out (below 1%); the triage then still answers to the warning sign.
 """
 
 import math
@@ -42,8 +43,7 @@ BACKGROUND = 0.05
 PRIOR_OF_SOMETHING_ELSE = 10.0
 # The next question weighs the leading candidates; the rest count together with the leak.
 QUESTION_CANDIDATES = 8
-# A can't-miss condition this improbable, with features it usually has denied, has been ruled
-# out by the rest of the answer.
+# A can't-miss condition less probable than this has been ruled out by the rest of the answer.
 SAFETY_FLOOR = 0.01
 
 
@@ -52,6 +52,7 @@ class Evidence:
     present: frozenset[str]
     absent: frozenset[str]
     red_flags: frozenset[str]  # reported symptoms that are warning signs
+    warning_signs: frozenset[str] = frozenset()  # every symptom that is one
     age: int | None = None
     sex: str | None = None
 
@@ -71,7 +72,8 @@ class RankedCondition:
 @dataclass(frozen=True)
 class Ranking:
     candidates: list[RankedCondition]
-    something_else: float
+    something_else: float  # no condition in the base explains it
+    not_listed: float  # conditions in the base that match none of the symptoms
 
 
 def probability(profile: ConditionProfile, symptom: str) -> float:
@@ -80,13 +82,19 @@ def probability(profile: ConditionProfile, symptom: str) -> float:
 
 
 def likelihood_ratio(
-    profile: ConditionProfile, present: Iterable[str], absent: Iterable[str]
+    profile: ConditionProfile | None, present: Iterable[str], absent: Iterable[str]
 ) -> float:
+    """How much more likely the evidence is under the condition than under "something else";
+    for ``None``, a condition that lists none of the symptoms."""
+
+    def chance(slug: str) -> float:
+        return probability(profile, slug) if profile is not None else UNLISTED
+
     ratio = 1.0
     for slug in present:
-        ratio *= probability(profile, slug) / BACKGROUND
+        ratio *= chance(slug) / BACKGROUND
     for slug in absent:
-        ratio *= (1 - probability(profile, slug)) / (1 - BACKGROUND)
+        ratio *= (1 - chance(slug)) / (1 - BACKGROUND)
     return ratio
 
 
@@ -98,8 +106,7 @@ def rank_candidates(profiles: ConditionProfiles, evidence: Evidence) -> Ranking:
         for symptom in evidence.present | evidence.absent
         for slug in profiles.conditions_by_symptom.get(symptom, ())
     }
-    empty = ConditionProfile("", "")
-    unlisted_ratio = likelihood_ratio(empty, evidence.present, evidence.absent)
+    unlisted_ratio = likelihood_ratio(None, evidence.present, evidence.absent)
     weighted: dict[str, tuple[float, float]] = {}
     uninvolved_mass = 0.0
     for slug, profile in profiles.by_slug.items():
@@ -114,9 +121,10 @@ def rank_candidates(profiles: ConditionProfiles, evidence: Evidence) -> Ranking:
         _ranked(profiles.by_slug[slug], prior, mass / total, evidence)
         for slug, (prior, mass) in weighted.items()
     ]
-    ranked = [item for item in ranked if item.matched]
-    ranked.sort(key=lambda item: (not item.promoted_for_safety, -item.score, item.profile.slug))
-    return Ranking(ranked, PRIOR_OF_SOMETHING_ELSE / total)
+    shown = [item for item in ranked if item.matched]
+    shown.sort(key=lambda item: (not item.promoted_for_safety, -item.score, item.profile.slug))
+    hidden = 1 - PRIOR_OF_SOMETHING_ELSE / total - sum(item.score for item in shown)
+    return Ranking(shown, PRIOR_OF_SOMETHING_ELSE / total, max(hidden, 0.0))
 
 
 def _ranked(
@@ -130,7 +138,6 @@ def _ranked(
     lacks = {
         slug: item for slug, item in profile.symptoms.items() if item.frequency is Frequency.absent
     }
-    listed = profile.symptoms
     return RankedCondition(
         profile=profile,
         score=score,
@@ -140,14 +147,14 @@ def _ranked(
         unexpected=[lacks[s] for s in sorted(evidence.present) if s in lacks],
         not_mentioned=[
             item
-            for slug, item in listed.items()
+            for slug, item in has.items()
             if item.frequency is Frequency.common
             and slug not in evidence.present
             and slug not in evidence.absent
         ],
         promoted_for_safety=profile.cant_miss
         and bool(evidence.red_flags & has.keys())
-        and not (score < SAFETY_FLOOR and evidence.absent & has.keys()),
+        and score >= SAFETY_FLOOR,
     )
 
 
@@ -160,6 +167,11 @@ def _entropy(weights: list[float]) -> float:
 class Question:
     symptom: str
     information_gain: float
+    rules_out_warning_sign: bool = False
+
+
+# Below this many bits a question separates nothing worth asking about.
+USEFUL_GAIN = 0.01
 
 
 def next_question(ranking: Ranking, evidence: Evidence) -> Question | None:
@@ -183,6 +195,16 @@ def next_question(ranking: Ranking, evidence: Evidence) -> Question | None:
         gain = before - expected
         if best is None or gain > best.information_gain + 1e-12:
             best = Question(symptom, gain)
+    if best is None or best.information_gain < USEFUL_GAIN:
+        # Nothing left separates the leaders: make sure no warning sign is being missed.
+        unasked = [
+            slug
+            for item in leaders
+            for slug in item.profile.symptoms
+            if slug in evidence.warning_signs and slug not in asked
+        ]
+        if unasked:
+            return Question(unasked[0], best.information_gain if best else 0.0, True)
     return best
 
 

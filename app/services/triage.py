@@ -37,11 +37,15 @@ def assess(index: VocabularyIndex, red_flags: set[str], ranking: Ranking) -> Tri
         likely = item.score >= LIKELY_ENOUGH or item.promoted_for_safety
         if not likely or profile.care_level is CareLevel.self_care:
             continue
+        why = (
+            f"{profile.name} must be ruled out: its warning signs are present."
+            if item.promoted_for_safety
+            else f"{profile.name} is a likely explanation ({item.score:.0%})."
+        )
         reasons.append(
             TriageReason(
                 level=profile.care_level,
-                advice=f"{profile.name} is a likely explanation ({item.score:.0%}). "
-                + ADVICE[profile.care_level],
+                advice=f"{why} {ADVICE[profile.care_level]}",
                 symptom=None,
                 condition=ConditionRef(slug=profile.slug, name=profile.name),
             )

@@ -518,3 +518,23 @@ class KnowledgeExport(BaseModel):
     exported_at: datetime
     vocabulary: VocabularyExport
     conditions: list[ConditionInput]
+
+
+class SymptomPublic(VocabularyEntry):
+    """A symptom with everything the vocabulary says of it, and who has it."""
+
+    in_vocabulary: bool = Field(
+        description="False for a symptom a page made of its own wording; only vocabulary "
+        "symptoms are recognised in people's words."
+    )
+    conditions: list[str] = Field(description="Slugs of the conditions that list it.")
+
+
+class SynonymInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: ShortText = Field(examples=["sore sit bone"])
+    kind: Literal["term", "region"] = Field(
+        default="term",
+        description="A term names the symptom; a region word names only its body part.",
+    )

@@ -17,6 +17,7 @@ from app.knowledge.store import (
     load_vocabulary_file,
 )
 from app.main import create_app
+from app.services.keys import Scope, create_key
 
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
@@ -107,3 +108,15 @@ def client_session(client: TestClient) -> Session:
 
 def seed_page() -> Path:
     return SEED_PAGE
+
+
+def issue_key(client: TestClient, *scopes: str, name: str | None = None) -> dict[str, str]:
+    """An Authorization header with a fresh key of these scopes."""
+    with client_session(client) as session:
+        issued = create_key(
+            session,
+            name=name or f"editor-{'-'.join(scopes)}-{len(scopes)}",
+            scopes={Scope(scope) for scope in scopes},
+        )
+        session.commit()
+    return {"Authorization": f"Bearer {issued.secret}"}

@@ -11,6 +11,7 @@ from app.cli import cli
 from app.core.config import get_settings
 from app.core.db import create_db_engine
 from app.models import Condition
+from app.services.keys import authenticate
 
 PAGE = "# Ischial bursitis\nSymptoms\n1. pain when sitting\nSelf help\n1. Use a cushion\n"
 
@@ -68,3 +69,23 @@ def test_missing_file_and_misused_options(tmp_path: Path, database: str) -> None
     assert two_names.exit_code != 0
     bad_date = CliRunner().invoke(cli, ["import", "a.md", "--reviewed", "yesterday"])
     assert bad_date.exit_code != 0
+
+
+def test_keys_are_created_listed_and_revoked(database: str) -> None:
+    created = CliRunner().invoke(cli, ["keys", "create", "clinic-cms", "--scope", "admin"])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[0]
+    assert secret.startswith("kb_")
+    listed = CliRunner().invoke(cli, ["keys", "list"])
+    assert "clinic-cms" in listed.output and "admin write" in listed.output
+    assert secret not in listed.output
+    twice = CliRunner().invoke(cli, ["keys", "create", "clinic-cms"])
+    assert twice.exit_code == 1
+    revoked = CliRunner().invoke(cli, ["keys", "revoke", "clinic-cms"])
+    assert revoked.exit_code == 0
+    engine = create_db_engine(database)
+    with Session(engine) as session:
+        assert authenticate(session, secret) is None
+    engine.dispose()
+    unknown = CliRunner().invoke(cli, ["keys", "revoke", "nobody"])
+    assert unknown.exit_code == 1

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import (
     Conflict,
+    FieldError,
     Gone,
     InvalidContent,
     NotFound,
@@ -229,23 +230,20 @@ def patch_condition(
     _check_precondition(condition, expected_version)
     current = get_condition(session, slug).model_dump(mode="json", exclude={"disclaimer"})
     merged = _merge_patch(current, patch)
-    # Read-only fields of the current version are not the editor's to send back.
-    for field in ("version", "updated_at", "disclaimer"):
+    # The current version's own number and date are not the patched version's; its source
+    # (provenance, review date) stays unless the patch changes it.
+    for field in ("version", "updated_at"):
         merged.pop(field, None)
-    if isinstance(merged.get("source"), dict):
-        merged["source"] = {
-            key: value
-            for key, value in merged["source"].items()
-            if key in {"provenance", "reviewed_on"} and key in patch.get("source", {})
-        }
-    for symptom in merged.get("symptoms", []):
-        if (
-            isinstance(symptom, dict)
-            and symptom.get("slug") in load_vocabulary_index(session).vocabulary_slugs
-        ):
-            symptom.pop("name", None)
-            symptom.pop("region", None)
-    content = ConditionInput.model_validate(merged)
+    try:
+        content = ConditionInput.model_validate(merged)
+    except ValidationError as error:
+        raise InvalidContent(
+            "The condition the patch makes is not valid.",
+            errors=[
+                FieldError(field=".".join(("body", *map(str, e["loc"]))), message=e["msg"])
+                for e in error.errors()
+            ],
+        ) from error
     source, draft = _draft(session, content, slug=slug, author=author)
     write_condition(session, source, draft, action=RevisionAction.patched, author=author)
     finish_writes(session)

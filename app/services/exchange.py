@@ -41,30 +41,52 @@ def export_knowledge(session: Session) -> KnowledgeExport:
 
 
 def _vocabulary(session: Session) -> VocabularyExport:
-    rows = session.exec(
-        select(Symptom, Document)
+    entries = vocabulary_entries(session)
+    provenances = session.exec(
+        select(Document.provenance)
+        .join(Symptom, col(Symptom.document_id) == col(Document.id))
+        .where(Document.kind == DocumentKind.vocabulary)
+        .distinct()
+    ).all()
+    return VocabularyExport(
+        provenance=" ".join(sorted(provenances)), symptoms=list(entries.values())
+    )
+
+
+def vocabulary_entries(
+    session: Session, *, slugs: set[str] | None = None
+) -> dict[str, VocabularyEntry]:
+    """The vocabulary's symptoms as its file would list them, by slug."""
+    query = (
+        select(Symptom)
         .join(Document, col(Document.id) == col(Symptom.document_id))
         .where(Document.kind == DocumentKind.vocabulary)
         .order_by(col(Symptom.id))
-    ).all()
-    synonyms = session.exec(select(SymptomSynonym).order_by(col(SymptomSynonym.id))).all()
+    )
+    if slugs is not None:
+        query = query.where(col(Symptom.slug).in_(slugs))
+    symptoms = session.exec(query).all()
+    ids = [symptom.id for symptom in symptoms]
     terms: dict[int, list[str]] = {}
     regions: dict[int, list[str]] = {}
-    for synonym in synonyms:
+    for synonym in session.exec(
+        select(SymptomSynonym)
+        .where(col(SymptomSynonym.symptom_id).in_(ids))
+        .order_by(col(SymptomSynonym.id))
+    ):
         target = terms if synonym.kind is SynonymKind.term else regions
         target.setdefault(synonym.symptom_id, []).append(synonym.text)
+    implied = Symptom.__table__.alias("implied")  # type: ignore[attr-defined]
     implications: dict[int, list[str]] = {}
-    slugs = {symptom.id: symptom.slug for symptom, _ in rows}
-    for implication in session.exec(
-        select(SymptomImplication).order_by(col(SymptomImplication.id))
+    for symptom_id, implied_slug in session.exec(
+        select(SymptomImplication.symptom_id, implied.c.slug)
+        .join(implied, implied.c.id == SymptomImplication.implied_symptom_id)
+        .where(col(SymptomImplication.symptom_id).in_(ids))
+        .order_by(col(SymptomImplication.id))
     ):
-        if implication.implied_symptom_id in slugs:
-            implications.setdefault(implication.symptom_id, []).append(
-                slugs[implication.implied_symptom_id]
-            )
-    provenances = dict.fromkeys(document.provenance for _, document in rows)
-    entries = [
-        VocabularyEntry(
+        implications.setdefault(symptom_id, []).append(implied_slug)
+    return {
+        symptom.slug: VocabularyEntry(
             slug=symptom.slug,
             name=symptom.name,
             region=symptom.region,
@@ -76,9 +98,8 @@ def _vocabulary(session: Session) -> VocabularyExport:
             else None,
             implies=implications.get(symptom.id or 0, []),
         )
-        for symptom, _document in rows
-    ]
-    return VocabularyExport(provenance=" ".join(provenances), symptoms=entries)
+        for symptom in symptoms
+    }
 
 
 def import_knowledge(session: Session, export: KnowledgeExport) -> list[ImportOutcome]:

@@ -1,13 +1,22 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.api.caching import conditional_get, knowledge_etag
-from app.api.deps import SessionDep
+from app.api.deps import AdminDep, SessionDep
 from app.core.errors import problem_responses
-from app.schemas import SymptomSuggestions
+from app.knowledge.vocabulary import VocabularyEntry
+from app.schemas import SymptomPublic, SymptomSuggestions, SynonymInput
 from app.services.symptoms import suggest_symptoms
 from app.services.versions import knowledge_state
+from app.services.vocabulary_editing import (
+    add_synonym,
+    delete_symptom,
+    get_symptom,
+    put_symptom,
+    remove_synonym,
+)
 
 router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
 
@@ -35,3 +44,70 @@ def read_symptoms(
     etag = knowledge_etag(knowledge, request)
     conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
+
+
+SymptomSlug = Annotated[str, Path(max_length=120, examples=["buttock-pain"])]
+ADMIN_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.get("/{slug}", summary="One symptom", responses=problem_responses(404))
+def read_symptom(session: SessionDep, slug: SymptomSlug) -> SymptomPublic:
+    """Everything the vocabulary says of a symptom (synonyms, region words, the question to
+    ask, its red flag, what it implies) and the conditions that list it."""
+    return get_symptom(session, slug)
+
+
+@router.put("/{slug}", summary="Create or replace a vocabulary symptom", responses=ADMIN_ERRORS)
+def put_symptom_route(
+    session: SessionDep, key: AdminDep, slug: SymptomSlug, entry: VocabularyEntry
+) -> JSONResponse:
+    """The whole vocabulary entry, as `data/vocabulary.toml` writes it. Needs the `admin`
+    scope. Pages imported earlier keep the symptoms they were read with; import them again
+    to read them with the new vocabulary."""
+    created = put_symptom(session, slug, entry, author=key.name)
+    body = get_symptom(session, slug).model_dump(mode="json")
+    return JSONResponse(body, status_code=status.HTTP_201_CREATED if created else 200)
+
+
+@router.post(
+    "/{slug}/synonyms",
+    summary="Add a synonym",
+    status_code=status.HTTP_201_CREATED,
+    responses=ADMIN_ERRORS,
+)
+def post_synonym(
+    session: SessionDep, key: AdminDep, slug: SymptomSlug, synonym: SynonymInput
+) -> SymptomPublic:
+    """Another way people say it ("sore sit bone"), or a word for its body part alone. Needs
+    the `admin` scope."""
+    add_synonym(session, slug, synonym, author=key.name)
+    return get_symptom(session, slug)
+
+
+@router.delete(
+    "/{slug}/synonyms/{text}",
+    summary="Remove a synonym",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=ADMIN_ERRORS,
+)
+def delete_synonym(
+    session: SessionDep,
+    key: AdminDep,
+    slug: SymptomSlug,
+    text: Annotated[str, Path(max_length=255)],
+) -> Response:
+    """Needs the `admin` scope."""
+    remove_synonym(session, slug, text, author=key.name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete(
+    "/{slug}",
+    summary="Delete a symptom no condition uses",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=ADMIN_ERRORS,
+)
+def delete_symptom_route(session: SessionDep, key: AdminDep, slug: SymptomSlug) -> Response:
+    """Refused with 409 while any condition lists it. Needs the `admin` scope."""
+    delete_symptom(session, slug)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,92 @@
+"""Managing the symptom vocabulary through the API: each change is a vocabulary document of
+its own, so it is kept with its author like any other."""
+
+from sqlmodel import Session, col, select
+
+from app.core.errors import Conflict, InvalidContent, NotFound
+from app.knowledge.document import DocumentError
+from app.knowledge.store import apply_vocabulary
+from app.knowledge.text import normalize_phrase
+from app.knowledge.vocabulary import Vocabulary, VocabularyEntry
+from app.knowledge.vocabulary_index import load_vocabulary_index
+from app.models import Condition, ConditionSymptom, Symptom
+from app.schemas import SymptomPublic, SynonymInput
+from app.services.exchange import vocabulary_entries
+
+
+def get_symptom(session: Session, slug: str) -> SymptomPublic:
+    symptom = session.exec(select(Symptom).where(Symptom.slug == slug)).first()
+    if symptom is None:
+        raise NotFound(f"No symptom has the slug {slug!r}.")
+    conditions = session.exec(
+        select(Condition.slug)
+        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+        .where(ConditionSymptom.symptom_id == symptom.id)
+        .order_by(col(Condition.slug))
+    ).all()
+    entry = vocabulary_entries(session, slugs={slug}).get(slug)
+    if entry is None:
+        entry = VocabularyEntry(slug=symptom.slug, name=symptom.name, region=symptom.region)
+    return SymptomPublic(
+        **entry.model_dump(),
+        in_vocabulary=slug in load_vocabulary_index(session).vocabulary_slugs,
+        conditions=list(conditions),
+    )
+
+
+def put_symptom(session: Session, slug: str, entry: VocabularyEntry, *, author: str) -> bool:
+    """Create or replace a vocabulary symptom; True when it is new."""
+    if entry.slug != slug:
+        raise InvalidContent(f"The body is about {entry.slug!r}, not {slug!r}.")
+    created = session.exec(select(Symptom.id).where(Symptom.slug == slug)).first() is None
+    vocabulary = Vocabulary(f"api-vocabulary-{slug}", entry.model_dump_json(), [entry])
+    try:
+        apply_vocabulary(
+            session, vocabulary, provenance=f"Edited through the API with the key {author!r}"
+        )
+    except DocumentError as error:
+        raise InvalidContent(error.message) from error
+    return created
+
+
+def add_synonym(session: Session, slug: str, synonym: SynonymInput, *, author: str) -> None:
+    entry = _vocabulary_entry(session, slug)
+    words = entry.synonyms if synonym.kind == "term" else entry.region_words
+    if any(normalize_phrase(word) == normalize_phrase(synonym.text) for word in words):
+        raise Conflict(f"{slug!r} has {synonym.text!r} already.")
+    words.append(synonym.text)
+    put_symptom(session, slug, entry, author=author)
+
+
+def remove_synonym(session: Session, slug: str, text: str, *, author: str) -> None:
+    entry = _vocabulary_entry(session, slug)
+    key = normalize_phrase(text)
+    kept_terms = [word for word in entry.synonyms if normalize_phrase(word) != key]
+    kept_regions = [word for word in entry.region_words if normalize_phrase(word) != key]
+    if len(kept_terms) == len(entry.synonyms) and len(kept_regions) == len(entry.region_words):
+        raise NotFound(f"{slug!r} has no synonym {text!r}.")
+    changed = entry.model_copy(update={"synonyms": kept_terms, "region_words": kept_regions})
+    put_symptom(session, slug, changed, author=author)
+
+
+def delete_symptom(session: Session, slug: str) -> None:
+    symptom = session.exec(select(Symptom).where(Symptom.slug == slug)).first()
+    if symptom is None:
+        raise NotFound(f"No symptom has the slug {slug!r}.")
+    used = session.exec(
+        select(Condition.slug)
+        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+        .where(ConditionSymptom.symptom_id == symptom.id)
+    ).all()
+    if used:
+        raise Conflict(f"{slug!r} is a symptom of {', '.join(used)}; change them first.")
+    # Its synonyms and implications go with it (ON DELETE CASCADE).
+    session.delete(symptom)
+    session.flush()
+
+
+def _vocabulary_entry(session: Session, slug: str) -> VocabularyEntry:
+    entry = vocabulary_entries(session, slugs={slug}).get(slug)
+    if entry is None:
+        raise NotFound(f"No vocabulary symptom has the slug {slug!r}.")
+    return entry

@@ -1,0 +1,104 @@
+"""Apps that embed the advice revalidate it cheaply: ETags, Last-Modified, 304s, CORS."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import issue_key
+
+CONDITION = "/v1/conditions/hamstring-origin-problem"
+
+
+class TestConditionalGet:
+    def test_every_answer_carries_its_validators(self, client: TestClient) -> None:
+        response = client.get(CONDITION)
+        assert response.headers["etag"].startswith('"') and not response.headers["etag"].startswith(
+            "W/"
+        )
+        assert response.headers["last-modified"].endswith("GMT")
+        assert response.headers["cache-control"] == "public, max-age=300"
+
+    def test_a_current_copy_gets_a_304_with_the_same_headers(self, client: TestClient) -> None:
+        first = client.get(CONDITION)
+        again = client.get(CONDITION, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+        for header in ("etag", "last-modified", "cache-control"):
+            assert again.headers[header] == first.headers[header]
+        by_date = client.get(
+            CONDITION, headers={"If-Modified-Since": first.headers["last-modified"]}
+        )
+        assert by_date.status_code == 304
+
+    def test_an_edit_makes_the_old_copy_stale(self, client: TestClient) -> None:
+        first = client.get(CONDITION)
+        writer = issue_key(client, "write")
+        client.patch(
+            CONDITION,
+            json={"summary": "Changed"},
+            headers=writer
+            | {"If-Match": first.headers["etag"], "content-type": "application/merge-patch+json"},
+        )
+        again = client.get(CONDITION, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 200
+        assert again.json()["summary"] == "Changed"
+        assert again.headers["etag"] != first.headers["etag"]
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/v1/conditions",
+            "/v1/conditions?q=buttock",
+            "/v1/symptoms?q=bum",
+            "/v1/lookup?symptom=bum+pain",
+            "/v1/export",
+            "/embed/conditions/hamstring-origin-problem",
+        ],
+    )
+    def test_other_reads_revalidate_too(self, client: TestClient, path: str) -> None:
+        first = client.get(path)
+        assert first.status_code == 200
+        again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+
+    def test_different_questions_have_different_etags(self, client: TestClient) -> None:
+        one = client.get("/v1/symptoms?q=bum").headers["etag"]
+        two = client.get("/v1/symptoms?q=hip").headers["etag"]
+        assert one != two
+
+
+class TestSections:
+    def test_only_the_chosen_sections_come(self, client: TestClient) -> None:
+        response = client.get(CONDITION, params={"sections": "self_help,prevention"})
+        body = response.json()
+        assert set(body) == {
+            "slug", "name", "source", "version", "updated_at", "disclaimer", "self_help",
+            "prevention",
+        }  # fmt: skip
+        assert len(body["self_help"]) == 6
+        assert response.headers["etag"] != client.get(CONDITION).headers["etag"]
+
+    def test_an_unknown_section_is_a_422(self, client: TestClient) -> None:
+        response = client.get(CONDITION, params={"sections": "self_help,gossip"})
+        assert response.status_code == 422
+        assert "gossip" in response.json()["detail"]
+        assert response.json()["errors"][0]["field"] == "query.sections"
+
+
+class TestCors:
+    def test_any_origin_may_read_and_see_the_etag(self, client: TestClient) -> None:
+        response = client.get(CONDITION, headers={"Origin": "https://app.example"})
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "etag" in response.headers["access-control-expose-headers"].lower()
+
+    def test_preflight_allows_revalidation_and_edits(self, client: TestClient) -> None:
+        response = client.options(
+            CONDITION,
+            headers={
+                "Origin": "https://app.example",
+                "Access-Control-Request-Method": "PUT",
+                "Access-Control-Request-Headers": "if-match, authorization",
+            },
+        )
+        assert response.status_code == 200
+        allowed = response.headers["access-control-allow-headers"].lower()
+        assert "if-match" in allowed and "authorization" in allowed

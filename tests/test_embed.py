@@ -1,0 +1,78 @@
+"""The embeddable card and oEmbed: advice other sites can show as it is."""
+
+import re
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.main import create_app
+
+CARD = "/embed/conditions/hamstring-origin-problem"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value for name, value in attrs if name in {"src", "href"} and value]
+
+
+class TestCard:
+    def test_it_shows_the_advice_with_its_source_and_review_date(self, client: TestClient) -> None:
+        response = client.get(CARD)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        html = response.text
+        assert '<h1 id="condition-name">Hamstring origin problem</h1>' in html
+        assert "Stay away from faster running and slippery surfaces" in html
+        assert "Last reviewed 2026-11-26" in html
+        assert "own words" in html
+        assert "not a diagnosis" in html
+        assert '<html lang="en">' in html and 'name="viewport"' in html
+
+    def test_it_loads_nothing_from_anywhere(self, client: TestClient) -> None:
+        parser = _Links()
+        parser.feed(client.get(CARD).text)
+        assert parser.urls == []
+        policy = client.get(CARD).headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "frame-ancestors *" in policy
+
+    def test_chosen_sections(self, client: TestClient) -> None:
+        html = client.get(CARD, params={"sections": "prevention"}).text
+        assert "Prevention" in html and "Self help" not in html
+
+    def test_a_missing_condition_is_a_problem(self, client: TestClient) -> None:
+        response = client.get("/embed/conditions/nothing-here")
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+
+    def test_frame_ancestors_is_a_setting(self, settings: Settings) -> None:
+        limited = settings.model_copy(update={"embed_frame_ancestors": ["https://clinic.example"]})
+        with TestClient(create_app(limited)) as client:
+            policy = client.get(CARD).headers["content-security-policy"]
+        assert policy.endswith("frame-ancestors https://clinic.example")
+
+
+class TestOEmbed:
+    def test_a_pasted_url_becomes_an_iframe(self, client: TestClient) -> None:
+        url = "http://testserver/v1/conditions/hamstring-origin-problem"
+        response = client.get("/oembed", params={"url": url, "maxwidth": 300})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["version"] == "1.0" and body["type"] == "rich"
+        assert body["title"] == "Hamstring origin problem"
+        assert body["width"] == 300
+        src = re.search(r'src="([^"]+)"', body["html"])
+        assert src is not None and src.group(1) == "http://testserver" + CARD
+
+    def test_not_ours_or_not_json(self, client: TestClient) -> None:
+        foreign = client.get("/oembed", params={"url": "https://elsewhere.example/v1/conditions/x"})
+        assert foreign.status_code == 404
+        xml = client.get(
+            "/oembed",
+            params={"url": "http://testserver" + CARD, "format": "xml"},
+        )
+        assert xml.status_code == 501

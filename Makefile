@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make serve   installs the service into .venv and starts it on the SQLite default
-#   make test    installs the test tools too, then runs the linters and the whole test suite
+#   make test    installs the test tools too (Debian's Chromium for the browser tests),
+#                then runs the linters and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: serve test lint
+.PHONY: serve test lint browser
 serve: $(VENV)/.installed
 	$(PY) -m app serve
 
@@ -20,5 +21,14 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy app tests migrations bench
 
-test: lint
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
+		fi; }
+
+test: lint browser
 	$(PY) -m pytest

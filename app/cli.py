@@ -1,5 +1,6 @@
 """The command line: ``python -m app`` or ``kb``."""
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
-from app.core.db import create_db_engine, upgrade_to_head
+from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
 from app.knowledge.document import DocumentError
 from app.knowledge.store import (
@@ -44,11 +45,15 @@ def serve(
 ) -> None:
     """Start the API (upgrading the database and loading the default knowledge if empty)."""
     settings = get_settings()
+    # One JSON line per request comes from the app itself; uvicorn's own would repeat it.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        access_log=False,
+        timeout_graceful_shutdown=30,
     )
 
 
@@ -98,6 +103,7 @@ def import_documents(
         raise typer.BadParameter(f"--reviewed must be YYYY-MM-DD, not {reviewed!r}.") from error
     try:
         with _database() as session:
+            begin_writing(session)
             if exports:
                 export = KnowledgeExport.model_validate_json(exports[0].read_bytes())
                 outcomes = import_knowledge(session, export)

@@ -11,9 +11,10 @@ from sqlmodel import Session
 from app.api.caching import NotModified, not_modified_response
 from app.api.routes import conditions, embed, exchange, health, lookup, parse, symptoms
 from app.core.config import Settings, get_settings
-from app.core.db import create_db_engine, upgrade_to_head
+from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers
 from app.core.limits import BodySizeLimit
+from app.core.observability import RequestMetrics, RequestObserver
 from app.knowledge.store import default_knowledge_missing, load_default_knowledge
 
 DESCRIPTION = """
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_to_head(engine)
         if settings.load_default_knowledge:
             with Session(engine) as session:
+                begin_writing(session)
                 if default_knowledge_missing(session, settings.data_dir):
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.metrics = RequestMetrics()
     install_problem_handlers(app)
     app.add_exception_handler(NotModified, not_modified_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -65,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Last-Modified", "Location"],
         max_age=600,
     )
+    # Outermost, so every answer (a 413, a 304, a problem) is counted and logged.
+    app.add_middleware(RequestObserver, metrics=app.state.metrics)
     for module in (conditions, symptoms, lookup, parse, embed, exchange, health):
         app.include_router(module.router)
     return app

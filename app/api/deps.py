@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from app.core.db import begin_writing
 from app.core.errors import Forbidden, Unauthorized
 from app.models import ApiKey
 from app.services.keys import Scope, authenticate, scopes_of
@@ -37,6 +38,7 @@ def _editor(scope: Scope) -> Callable[..., ApiKey]:
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> ApiKey:
+        begin_writing(session)
         if credentials is None:
             raise Unauthorized("Editing needs an API key: send Authorization: Bearer KEY.")
         key = authenticate(session, credentials.credentials)

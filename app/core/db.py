@@ -1,18 +1,25 @@
 """The database engine and the schema upgrade that every entry point runs first."""
 
 import sqlite3
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from app.core.config import MIGRATIONS_DIR
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long an edit waits for the writers before it (in this process) before giving up.
+WRITER_WAIT_SECONDS = 30.0
 
 
 def create_db_engine(database_url: str) -> Engine:
@@ -28,10 +35,54 @@ def create_db_engine(database_url: str) -> Engine:
         options["poolclass"] = StaticPool
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
     return engine
 
 
+# A transaction that will write says so when it begins: SQLite then queues it behind the
+# current writer (busy_timeout), where one that only upgrades from reading later can fail at
+# once with "database is locked".
+WRITE_TRANSACTION = {"sqlite_begin": "BEGIN IMMEDIATE"}
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+_writer_locks: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_writer_locks_guard = threading.Lock()
+
+
+class WritersBusy(Exception):
+    """Too many edits at once: the caller may try again shortly."""
+
+
+def begin_writing(session: Session) -> None:
+    """Start the session's transaction as a writer (on SQLite, BEGIN IMMEDIATE).
+
+    SQLite has one writer at a time, and its busy handler polls with growing sleeps, so a
+    busy writer can starve the others for seconds. Writers of this process therefore queue
+    on a lock first, and SQLite's own wait is left to writers of other processes."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    if engine.dialect.name == "sqlite":
+        with _writer_locks_guard:
+            lock = _writer_locks.setdefault(engine, threading.Lock())
+        if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+            raise WritersBusy
+        try:
+            session.connection(execution_options=WRITE_TRANSACTION)
+        except BaseException:
+            lock.release()
+            raise
+        event.listen(session, "after_transaction_end", lambda *_: lock.release(), once=True)
+        return
+    session.connection(execution_options=WRITE_TRANSACTION)
+
+
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # SQLAlchemy, not the driver, begins transactions (see the "begin" listener).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -53,3 +104,12 @@ def upgrade_to_head(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database answers and its schema is at the newest migration."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current == head

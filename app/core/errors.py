@@ -8,7 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.db import WritersBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -165,8 +168,22 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem_response(request, 500, "The service failed to answer; the error is logged.")
 
 
+async def _on_busy(request: Request, error: Exception) -> JSONResponse:
+    # A database busy with other writers is a moment's wait, not a failure of the service.
+    if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+        return await _on_unexpected(request, error)
+    return problem_response(
+        request,
+        503,
+        "The knowledge base is busy with other changes; try again in a moment.",
+        headers={"Retry-After": "1"},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
+    app.add_exception_handler(WritersBusy, _on_busy)
+    app.add_exception_handler(OperationalError, _on_busy)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

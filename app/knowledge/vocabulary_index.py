@@ -46,9 +46,12 @@ class VocabularyIndex:
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
-    # Every vocabulary change writes a new document or symptom row, so these numbers move.
+    # Every vocabulary change writes a new vocabulary document or symptom row, so these
+    # numbers move; an edit of a condition does not, and keeps the index.
     counters = (
-        select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
+        select(func.coalesce(func.max(Document.id), 0))
+        .where(Document.kind == DocumentKind.vocabulary)
+        .scalar_subquery(),
         select(func.coalesce(func.max(Symptom.id), 0)).scalar_subquery(),
         select(func.count(col(Symptom.id))).scalar_subquery(),
         select(func.coalesce(func.max(SymptomSynonym.id), 0)).scalar_subquery(),

@@ -20,6 +20,7 @@ from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
 from app.knowledge.document import DocumentError
 from app.knowledge.store import (
+    has_vocabulary,
     import_condition_documents,
     load_default_knowledge,
     load_vocabulary_file,
@@ -108,7 +109,10 @@ def import_documents(
                 export = KnowledgeExport.model_validate_json(exports[0].read_bytes())
                 outcomes = import_knowledge(session, export)
             else:
-                load_vocabulary_file(session, get_settings().data_dir)
+                # A base with a vocabulary keeps it (edits through the API included); only an
+                # empty one takes data/vocabulary.toml.
+                if not has_vocabulary(session):
+                    load_vocabulary_file(session, get_settings().data_dir)
                 sources = [
                     read_source(
                         path,

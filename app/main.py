@@ -13,7 +13,7 @@ from app.api.routes import conditions, embed, exchange, health, lookup, parse, s
 from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers
-from app.core.limits import BodySizeLimit
+from app.core.limits import BodySizeLimit, HeadAsGet
 from app.core.observability import RequestMetrics, RequestObserver
 from app.knowledge.store import default_knowledge_missing, load_default_knowledge
 
@@ -60,11 +60,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.add_exception_handler(NotModified, not_modified_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "If-Modified-Since",
+        ],
         expose_headers=["ETag", "Last-Modified", "Location"],
         max_age=600,
     )

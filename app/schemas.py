@@ -355,6 +355,7 @@ class SymptomInput(BaseModel):
     slug: str | None = Field(
         default=None,
         max_length=120,
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
         description="A vocabulary symptom's slug; or, with `name`, a symptom of this page's own.",
     )
     name: ShortText | None = Field(

@@ -1,5 +1,7 @@
 """Apps that embed the advice revalidate it cheaply: ETags, Last-Modified, 304s, CORS."""
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -102,3 +104,36 @@ class TestCors:
         assert response.status_code == 200
         allowed = response.headers["access-control-allow-headers"].lower()
         assert "if-match" in allowed and "authorization" in allowed
+
+
+class TestValidatorsFollowEveryChange:
+    def test_a_vocabulary_rename_moves_etag_and_last_modified(self, client: TestClient) -> None:
+        first = client.get(CONDITION)
+        time.sleep(1.1)  # Last-Modified has whole seconds
+        admin = issue_key(client, "admin", name="admin")
+        entry = client.get("/v1/symptoms/buttock-pain").json()
+        entry = {key: entry[key] for key in ("slug", "name", "region", "question", "synonyms")}
+        entry["name"] = "Pain in the buttock"
+        assert client.put("/v1/symptoms/buttock-pain", json=entry, headers=admin).status_code == 200
+        since = client.get(CONDITION, headers={"If-Modified-Since": first.headers["last-modified"]})
+        assert since.status_code == 200
+        assert "Pain in the buttock" in since.text
+        assert since.headers["etag"] != first.headers["etag"]
+
+    def test_deleting_a_symptom_moves_the_etags(self, client: TestClient) -> None:
+        admin = issue_key(client, "admin", name="admin")
+        entry = {"slug": "zzqx-pain", "name": "Zzqx pain"}
+        client.put("/v1/symptoms/zzqx-pain", json=entry, headers=admin)
+        before = client.get("/v1/symptoms?q=zzqx")
+        assert client.delete("/v1/symptoms/zzqx-pain", headers=admin).status_code == 204
+        after = client.get("/v1/symptoms?q=zzqx", headers={"If-None-Match": before.headers["etag"]})
+        assert after.status_code == 200 and after.json()["items"] == []
+
+    def test_head_answers_with_the_validators_only(self, client: TestClient) -> None:
+        head = client.head(CONDITION)
+        assert head.status_code == 200
+        assert head.content == b""
+        assert head.headers["etag"] == client.get(CONDITION).headers["etag"]
+
+    def test_health_answers_are_not_cached(self, client: TestClient) -> None:
+        assert client.get("/healthz").headers["cache-control"] == "no-store"

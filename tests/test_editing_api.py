@@ -263,3 +263,99 @@ class TestVocabulary:
         assert in_use.status_code == 409
         assert client.delete("/v1/symptoms/clicking-hip", headers=admin).status_code == 204
         assert client.get("/v1/symptoms/clicking-hip").status_code == 404
+
+
+class TestReviewFindings:
+    """Edits that change nothing, odd pages and bodies, and If-Match edge cases."""
+
+    def test_an_edit_that_changes_nothing_makes_no_version(
+        self, client: TestClient, writer: dict[str, str]
+    ) -> None:
+        body, etag = _read(client)
+        same = client.put(f"/v1/conditions/{SLUG}", json=body, headers=writer | {"If-Match": etag})
+        assert same.status_code == 200
+        assert same.json()["version"] == body["version"]
+        empty = client.patch(
+            f"/v1/conditions/{SLUG}",
+            json={},
+            headers=writer | {"If-Match": etag, "content-type": "application/merge-patch+json"},
+        )
+        assert empty.json()["version"] == body["version"]
+        current = client.post(
+            f"/v1/conditions/{SLUG}/revisions/1/restore", headers=writer | {"If-Match": etag}
+        )
+        assert current.status_code == 409
+
+    def test_new_recovery_words_give_new_days(
+        self, client: TestClient, writer: dict[str, str]
+    ) -> None:
+        _, etag = _read(client)
+        response = client.patch(
+            f"/v1/conditions/{SLUG}",
+            json={"recovery": {"text": "Six to eight weeks."}},
+            headers=writer | {"If-Match": etag, "content-type": "application/merge-patch+json"},
+        )
+        assert response.json()["recovery"]["min_days"] == 42
+        assert response.json()["recovery"]["max_days"] == 56
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"name": "X", "symptoms": [
+                {"slug": "buttock-pain", "text": "a"}, {"slug": "buttock-pain", "text": "b"}
+            ]},
+            {"name": "X", "aliases": ["Foo", "foo"]},
+            {"name": "X", "recovery": {"text": "t", "min_days": 10, "max_days": 2}},
+            {"name": "X", "prior_factors": [
+                {"sex": "female", "factor": 2}, {"sex": "female", "factor": 3}
+            ]},
+            {"name": "X", "differentials": [{"name": "X"}]},
+            {"name": "X", "symptoms": [{"slug": "BAD SLUG", "name": "n", "text": "t"}]},
+        ],
+    )  # fmt: skip
+    def test_inconsistent_bodies_are_422(
+        self, client: TestClient, writer: dict[str, str], body: dict[str, Any]
+    ) -> None:
+        response = client.post("/v1/conditions", json=body, headers=writer)
+        assert response.status_code == 422, response.text
+
+    def test_an_untitled_page_needs_a_name_unless_it_replaces_one(
+        self, client: TestClient, writer: dict[str, str]
+    ) -> None:
+        page = "Symptoms\n1. buttock pain\n"
+        untitled = client.post(
+            "/v1/conditions", content=page, headers=writer | {"content-type": "text/plain"}
+        )
+        assert untitled.status_code == 422
+        assert "title" in untitled.json()["detail"]
+        _, etag = _read(client)
+        replaced = client.put(
+            f"/v1/conditions/{SLUG}",
+            content=page,
+            headers=writer | {"content-type": "text/plain", "If-Match": etag},
+        )
+        assert replaced.status_code == 200, replaced.text
+        assert replaced.json()["name"] == "Hamstring origin problem"
+
+    def test_if_match_star_and_weak_tags(self, client: TestClient, writer: dict[str, str]) -> None:
+        _, etag = _read(client)
+        weak = client.patch(
+            f"/v1/conditions/{SLUG}",
+            json={"summary": "weak"},
+            headers=writer
+            | {"If-Match": f"W/{etag}", "content-type": "application/merge-patch+json"},
+        )
+        assert weak.status_code == 412
+        star = client.patch(
+            f"/v1/conditions/{SLUG}",
+            json={"summary": "any"},
+            headers=writer | {"If-Match": "*", "content-type": "application/merge-patch+json"},
+        )
+        assert star.status_code == 200
+
+    def test_a_synonym_equal_to_the_name_is_a_conflict(self, client: TestClient) -> None:
+        admin = issue_key(client, "admin", name="admin")
+        response = client.post(
+            "/v1/symptoms/buttock-pain/synonyms", json={"text": "Buttock pain"}, headers=admin
+        )
+        assert response.status_code == 409

@@ -76,3 +76,9 @@ class TestOEmbed:
             params={"url": "http://testserver" + CARD, "format": "xml"},
         )
         assert xml.status_code == 501
+
+
+def test_oembed_keeps_the_chosen_sections_and_ignores_case(client: TestClient) -> None:
+    url = "HTTP://TESTSERVER" + CARD + "?sections=prevention"
+    body = client.get("/oembed", params={"url": url}).json()
+    assert 'embed/conditions/hamstring-origin-problem?sections=prevention"' in body["html"]

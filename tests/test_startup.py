@@ -13,6 +13,8 @@ from app.core.db import create_db_engine, upgrade_to_head
 from app.knowledge.store import load_vocabulary_file
 from app.main import create_app
 from app.models import Condition, Document
+from app.schemas import KnowledgeExport
+from app.services.exchange import import_knowledge
 from tests.conftest import DATA_DIR, import_text
 
 
@@ -112,3 +114,23 @@ def test_an_unexpected_failure_is_still_a_problem_document(
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert "disk on fire" not in response.text
+
+
+def test_a_restored_export_is_not_overwritten_by_the_defaults(tmp_path: Path) -> None:
+    source = Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}", data_dir=DATA_DIR)
+    with TestClient(create_app(source)) as client:
+        export = client.get("/v1/export").json()
+    export["conditions"][0]["summary"] = "Restored from a backup"
+    copy_url = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    engine = create_db_engine(copy_url)
+    upgrade_to_head(engine)
+    with Session(engine) as session:
+        import_knowledge(session, KnowledgeExport.model_validate(export))
+        session.commit()
+    engine.dispose()
+    copy = Settings(database_url=copy_url, data_dir=DATA_DIR)
+    with TestClient(create_app(copy)) as client:
+        slug = export["conditions"][0]["slug"]
+        assert client.get(f"/v1/conditions/{slug}").json()["summary"] == "Restored from a backup"
+        revisions = client.get(f"/v1/conditions/{slug}/revisions").json()["items"]
+        assert len(revisions) == 1

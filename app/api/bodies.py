@@ -31,7 +31,7 @@ async def condition_content(
             text = decode_document("page", body)
         except DocumentError as error:
             raise InvalidContent(f"The page cannot be read: {error.message}.") from error
-        return PageInput(text, name=name, provenance=provenance, reviewed_on=reviewed_on)
+        return PageInput(text, name, provenance, reviewed_on)
     if media_type == "application/json":
         try:
             return ConditionInput.model_validate_json(body)

@@ -5,11 +5,20 @@ import hashlib
 import re
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from starlette.responses import Response as StarletteResponse
 
-from app.services.versions import ConditionState, KnowledgeState
+from app.api.deps import SessionDep
+from app.services.editing import ANY_VERSION
+from app.services.versions import (
+    ConditionState,
+    KnowledgeState,
+    condition_state,
+    knowledge_state,
+    shown_since,
+)
 
 
 class NotModified(Exception):
@@ -32,7 +41,7 @@ def condition_etag(state: ConditionState, knowledge: KnowledgeState, variant: st
 
 def version_in_etag(etag: str, slug: str) -> int | None:
     """The condition version an ETag of ours names, for If-Match on edits."""
-    found = re.fullmatch(rf'(?:W/)?"{re.escape(slug)}\.v(\d+)\.k[^"]*"', etag.strip())
+    found = re.fullmatch(rf'"{re.escape(slug)}\.v(\d+)\.k[^"]*"', etag.strip())
     return int(found.group(1)) if found else None
 
 
@@ -53,37 +62,62 @@ def caching_headers(request: Request, etag: str, last_modified: datetime) -> dic
     }
 
 
-def conditional_get(
-    request: Request, response: Response, *, etag: str, last_modified: datetime
-) -> None:
-    """Sets the validators on the response, or raises NotModified if the client's copy is
-    current (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
+def check_fresh(request: Request, *, etag: str, last_modified: datetime) -> dict[str, str]:
+    """The validators for the response, or NotModified if the client's copy is current
+    (If-None-Match wins over If-Modified-Since, as RFC 9110 says)."""
     headers = caching_headers(request, etag, last_modified)
-    response.headers.update(headers)
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         offered = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
         if "*" in offered or etag in offered:
             raise NotModified(headers)
-        return
+        return headers
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since:
         try:
             since = parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError):
-            return
+            return headers
         if since.tzinfo is not None and last_modified.replace(microsecond=0) <= since:
             raise NotModified(headers)
+    return headers
+
+
+def knowledge_fresh(session: SessionDep, request: Request, response: Response) -> None:
+    """For answers computed from the whole base: validators from its version and the exact
+    question, and a 304 while they still hold."""
+    knowledge = knowledge_state(session)
+    etag = knowledge_etag(knowledge, request)
+    response.headers.update(check_fresh(request, etag=etag, last_modified=knowledge.last_modified))
+
+
+KnowledgeFresh = Annotated[None, Depends(knowledge_fresh)]
+
+
+def condition_validators(
+    session: SessionDep, request: Request, slug: str, variant: str = "", *, check: bool = True
+) -> dict[str, str]:
+    """Validators of one condition's representation (``variant`` names which one), and a
+    304 while they still hold unless ``check`` is off (answers to edits)."""
+    state = condition_state(session, slug)
+    knowledge = knowledge_state(session)
+    etag = condition_etag(state, knowledge, variant)
+    last_modified = shown_since(state, knowledge)
+    if not check:
+        return caching_headers(request, etag, last_modified)
+    return check_fresh(request, etag=etag, last_modified=last_modified)
 
 
 def if_match_version(request: Request, slug: str) -> int | None:
-    """The version an editor's If-Match names; None when absent. An ETag that is not one of
-    this condition's names version 0, which never matches."""
+    """The version an editor's If-Match names: None when absent, ANY_VERSION for "*". A weak
+    or foreign ETag names version 0, which never matches (If-Match compares strongly)."""
     header = request.headers.get("if-match")
     if header is None:
         return None
-    for tag in header.split(","):
-        version = version_in_etag(tag, slug)
+    for tag in (part.strip() for part in header.split(",")):
+        if tag == "*":
+            return ANY_VERSION
+        version = None if tag.startswith("W/") else version_in_etag(tag, slug)
         if version is not None:
             return version
     return 0

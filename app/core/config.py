@@ -1,5 +1,6 @@
 """Every setting of the service, read once from the environment (prefix ``KB_``)."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,12 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
+
+    @property
+    def cache_max_age(self) -> int:
+        """Seconds a shared cache may keep an answer, as Cache-Control says."""
+        found = re.search(r"max-age=(\d+)", self.cache_control)
+        return int(found.group(1)) if found else 0
 
 
 @lru_cache

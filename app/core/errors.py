@@ -59,6 +59,19 @@ class Gone(ProblemError):
     status = HTTPStatus.GONE
 
 
+class ConditionDeleted(Gone):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"{slug!r} was deleted; its revisions can restore it.")
+
+
+class NotImplementedFormat(ProblemError):
+    status = HTTPStatus.NOT_IMPLEMENTED
+
+
+class ServiceUnavailable(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
 class PreconditionFailed(ProblemError):
     status = HTTPStatus.PRECONDITION_FAILED
 

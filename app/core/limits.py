@@ -55,3 +55,25 @@ class BodySizeLimit:
             f"The request body is larger than the limit of {self.max_bytes:,} bytes.",
         )
         await response(scope, receive, send)
+
+
+class HeadAsGet:
+    """HEAD answers with what GET would, headers only (RFC 9110): a cheap check of the
+    validators without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

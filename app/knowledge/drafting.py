@@ -105,9 +105,11 @@ class ConditionDraft:
     meta: ConditionMeta = field(default_factory=ConditionMeta)
 
     def fingerprint(self, source: DocumentSource) -> str:
-        """Equal for two imports that would write the same rows, so a re-import is a no-op."""
+        """Equal for two writes that would store the same rows, so a repeat is a no-op."""
         content = asdict(self) | {"meta": self.meta.model_dump(mode="json")}
-        payload = [content, source.text, source.provenance, str(source.reviewed_on)]
+        # What is stored, not how it was sent: a page saved back as JSON, or a JSON edit that
+        # returns read-only fields (a version, a date) unchanged, changes nothing.
+        payload = [content, source.provenance, str(source.reviewed_on)]
         encoded = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
 

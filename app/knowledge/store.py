@@ -429,7 +429,9 @@ def _link_differentials(session: Session) -> None:
 def _drop_orphan_symptoms(session: Session) -> None:
     """Symptoms that only a document's own wording created go when no condition has them."""
     linked = select(ConditionSymptom.symptom_id)
-    from_pages = select(Document.id).where(Document.kind == DocumentKind.condition)
+    from_pages = select(Document.id).where(
+        col(Document.kind).in_([DocumentKind.condition, DocumentKind.edit])
+    )
     session.exec(
         delete(Symptom).where(
             col(Symptom.id).not_in(linked), col(Symptom.document_id).in_(from_pages)
@@ -508,6 +510,15 @@ def read_source(
     return DocumentSource(path.name, text_content, provenance, reviewed_on, name)
 
 
+def has_vocabulary(session: Session) -> bool:
+    return (
+        session.exec(
+            select(Document.id).where(Document.kind == DocumentKind.vocabulary).limit(1)
+        ).first()
+        is not None
+    )
+
+
 def load_vocabulary_file(session: Session, data_dir: Path) -> bool:
     manifest = _read_manifest(data_dir)
     path = data_dir / manifest.vocabulary.path
@@ -531,9 +542,11 @@ def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutco
 def default_knowledge_missing(session: Session, data_dir: Path) -> bool:
     """True until the default pages have been imported once; a page deleted later stays so."""
     names = [Path(entry.path).name for entry in _read_manifest(data_dir).document]
+    # An import of an export keeps the pages' names, so it counts as having them.
     imported = session.exec(
         select(Document.id).where(
-            Document.kind == DocumentKind.condition, col(Document.name).in_(names)
+            col(Document.kind).in_([DocumentKind.condition, DocumentKind.edit]),
+            col(Document.name).in_(names),
         )
     ).first()
     return imported is None

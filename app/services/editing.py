@@ -1,7 +1,7 @@
 """Editing conditions: create, replace, patch, delete and restore, each a new version that
 keeps the one before, and refused when the editor's copy is stale."""
 
-import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,15 +9,15 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.core.errors import (
+    ConditionDeleted,
     Conflict,
     FieldError,
-    Gone,
     InvalidContent,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
 )
-from app.knowledge.document import DocumentError
+from app.knowledge.document import DocumentError, parse_document
 from app.knowledge.drafting import (
     ConditionDraft,
     ConditionMeta,
@@ -28,6 +28,7 @@ from app.knowledge.drafting import (
 )
 from app.knowledge.extract import CauseFact, DifferentialFact, recovery_days
 from app.knowledge.store import (
+    ImportStatus,
     Kept,
     finish_writes,
     latest_version,
@@ -48,27 +49,21 @@ from app.schemas import ConditionInput, RevisionList, RevisionPublic
 from app.services.conditions import get_condition
 
 
+@dataclass(frozen=True)
 class PageInput:
     """A whole page in the user's text format, sent as text/plain."""
 
-    def __init__(
-        self,
-        text: str,
-        *,
-        name: str | None = None,
-        provenance: str | None = None,
-        reviewed_on: date | None = None,
-    ) -> None:
-        self.text = text
-        self.name = name
-        self.provenance = provenance
-        self.reviewed_on = reviewed_on
+    text: str
+    name: str | None = None
+    provenance: str | None = None
+    reviewed_on: date | None = None
 
 
 Content = ConditionInput | PageInput
 
 
-def _provenance(author: str, given: str | None) -> str:
+def api_provenance(author: str, given: str | None = None) -> str:
+    """Where content sent through the API comes from, unless the sender says."""
     return given or f"Edited through the API with the key {author!r}"
 
 
@@ -77,12 +72,20 @@ def _draft(
 ) -> tuple[DocumentSource, ConditionDraft]:
     index = load_vocabulary_index(session)
     if isinstance(content, PageInput):
+        name = content.name
+        if name is None and _untitled(content.text):
+            current = _live(session, slug) if slug else None
+            if current is None:
+                raise InvalidContent(
+                    "The page has no title line: start it with '# Name', or send ?name=."
+                )
+            name = current.name
         source = DocumentSource(
-            file_name=f"api-{slug or make_slug(content.name or 'page') or 'page'}.md",
+            file_name=f"api-{slug or make_slug(name or 'page') or 'page'}.md",
             text=content.text,
-            provenance=_provenance(author, content.provenance),
+            provenance=api_provenance(author, content.provenance),
             reviewed_on=content.reviewed_on,
-            name=content.name,
+            name=name,
         )
         try:
             draft = draft_condition(source, index)
@@ -96,11 +99,18 @@ def _draft(
     source = DocumentSource(
         file_name=f"api-{slug or content.slug or make_slug(content.name)}.json",
         text=content.model_dump_json(exclude_none=True),
-        provenance=_provenance(author, content.source.provenance if content.source else None),
+        provenance=api_provenance(author, content.source.provenance if content.source else None),
         reviewed_on=content.source.reviewed_on if content.source else None,
         kind=DocumentKind.edit,
     )
     return source, draft_from_input(index, content, slug=slug)
+
+
+def _untitled(text: str) -> bool:
+    try:
+        return parse_document("page", text).title is None
+    except DocumentError:
+        return False  # the draft reports the error with its line
 
 
 def draft_from_input(
@@ -113,6 +123,7 @@ def draft_from_input(
     if content.slug is not None and content.slug != slug:
         raise InvalidContent(f"The body is about {content.slug!r}, not {slug!r}.")
     draft = ConditionDraft(slug=slug, name=content.name, summary=content.summary)
+    _check_consistent(content, slug)
     for position, symptom in enumerate(content.symptoms):
         if symptom.slug in index.vocabulary_slugs:
             # A vocabulary symptom's name and region belong to the vocabulary, not the page.
@@ -157,6 +168,28 @@ def draft_from_input(
     return draft
 
 
+def _check_consistent(content: ConditionInput, slug: str) -> None:
+    """What the schema alone cannot refuse: repeats, an inverted range, a self-reference."""
+    seen: dict[str, int] = {}
+    for position, symptom in enumerate(content.symptoms):
+        key = symptom.slug or own_slug(symptom.name or "")
+        if key in seen:
+            raise InvalidContent(f"symptoms.{position} repeats symptoms.{seen[key]} ({key!r}).")
+        seen[key] = position
+    aliases = [make_slug(alias) for alias in content.aliases]
+    if len(set(aliases)) != len(aliases):
+        raise InvalidContent("aliases: an alias is given twice.")
+    recovery = content.recovery
+    if recovery and recovery.min_days is not None and recovery.max_days is not None:
+        if recovery.min_days > recovery.max_days:
+            raise InvalidContent("recovery: min_days is more than max_days.")
+    sexes = [factor.sex for factor in content.prior_factors if factor.sex is not None]
+    if len(set(sexes)) != len(sexes):
+        raise InvalidContent("prior_factors: a sex is given twice.")
+    if any(make_slug(item.name) == slug for item in content.differentials):
+        raise InvalidContent("differentials: a condition is not its own look-alike.")
+
+
 def _meta(content: ConditionInput) -> ConditionMeta:
     age = [
         {"min": f.age_min, "max": f.age_max, "factor": f.factor}
@@ -186,12 +219,16 @@ def _live(session: Session, slug: str) -> Condition | None:
     return session.exec(select(Condition).where(Condition.slug == slug)).first()
 
 
+# If-Match: * (any current version) arrives as this.
+ANY_VERSION = -1
+
+
 def _check_precondition(condition: Condition, expected_version: int | None) -> None:
     if expected_version is None:
         raise PreconditionRequired(
             "Send If-Match with the ETag you read, so that no one else's change is overwritten."
         )
-    if expected_version != condition.version:
+    if expected_version not in (condition.version, ANY_VERSION):
         raise PreconditionFailed(
             f"{condition.slug!r} has changed since you read it (now version "
             f"{condition.version}); read it again and reapply your change."
@@ -230,6 +267,12 @@ def patch_condition(
     _check_precondition(condition, expected_version)
     current = get_condition(session, slug).model_dump(mode="json", exclude={"disclaimer"})
     merged = _merge_patch(current, patch)
+    new_recovery = patch.get("recovery")
+    if isinstance(new_recovery, dict) and isinstance(merged.get("recovery"), dict):
+        # New words, new days: the old text's days do not carry over unless the patch says.
+        for bound in ("min_days", "max_days"):
+            if bound not in new_recovery:
+                merged["recovery"].pop(bound, None)
     # The current version's own number and date are not the patched version's; its source
     # (provenance, review date) stays unless the patch changes it.
     for field in ("version", "updated_at"):
@@ -325,7 +368,7 @@ def restore_revision(
     content = content.model_copy(update={"version": None, "updated_at": None})
     source, draft = _draft(session, content, slug=slug, author=author)
     outcome = write_condition(session, source, draft, action=RevisionAction.restored, author=author)
-    if outcome.status.value == "unchanged":
+    if outcome.status is ImportStatus.unchanged:
         raise Conflict(f"Version {version} of {slug!r} is the current content already.")
     finish_writes(session)
 
@@ -335,7 +378,7 @@ def _require_live(session: Session, slug: str) -> Condition:
     if condition is not None:
         return condition
     if latest_version(session, slug):
-        raise Gone(f"{slug!r} was deleted; its revisions can restore it.")
+        raise ConditionDeleted(slug)
     raise NotFound(f"No condition has the slug {slug!r}.")
 
 
@@ -351,7 +394,3 @@ def keep_of(content: ConditionInput) -> Kept | None:
     ):
         return None
     return Kept(content.version, content.updated_at, source.imported_at, source.document)
-
-
-def dumps(content: ConditionInput) -> str:
-    return json.dumps(content.model_dump(mode="json"), sort_keys=True)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -83,14 +83,17 @@ def render_card(condition: ConditionPublic, chosen: set[str] | None) -> str:
     )
 
 
-def slug_of_url(url: str, base_url: str) -> str:
-    """The condition a pasted URL of this service names: its JSON or its card."""
+def slug_of_url(url: str, base_url: str) -> tuple[str, str]:
+    """The condition a pasted URL of this service names (its JSON or its card), and the
+    card's query to keep (the chosen sections)."""
     parts, base = urlsplit(url), urlsplit(base_url)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+    here = (base.scheme.lower(), base.netloc.lower())
+    if (parts.scheme.lower(), parts.netloc.lower()) != here:
         raise NotFound(f"{url} is not an address of this service ({base_url}).")
     path = parts.path.removeprefix(base.path.rstrip("/"))
     for prefix in ("/v1/conditions/", "/embed/conditions/"):
         slug = path.removeprefix(prefix)
         if path.startswith(prefix) and slug and "/" not in slug:
-            return slug
+            sections = parse_qs(parts.query).get("sections")
+            return slug, urlencode({"sections": sections[0]}) if sections else ""
     raise NotFound(f"{url} is not the address of a condition.")

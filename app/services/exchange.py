@@ -6,7 +6,13 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidContent
 from app.knowledge.drafting import DocumentSource
-from app.knowledge.store import ImportOutcome, apply_vocabulary, finish_writes, write_condition
+from app.knowledge.store import (
+    ImportOutcome,
+    apply_vocabulary,
+    finish_writes,
+    latest_version,
+    write_condition,
+)
 from app.knowledge.vocabulary import RedFlag, Vocabulary, VocabularyEntry
 from app.knowledge.vocabulary_index import load_vocabulary_index
 from app.models import (
@@ -124,10 +130,11 @@ def import_knowledge(session: Session, export: KnowledgeExport) -> list[ImportOu
             kind=DocumentKind.edit,
         )
         draft = draft_from_input(index, content, slug=content.slug)
+        # Versions and dates are kept exactly where the slug has no history here; where it
+        # has, the import becomes its next version.
+        kept = keep_of(content) if latest_version(session, draft.slug) == 0 else None
         outcomes.append(
-            write_condition(
-                session, source, draft, action=RevisionAction.imported, kept=keep_of(content)
-            )
+            write_condition(session, source, draft, action=RevisionAction.imported, kept=kept)
         )
     finish_writes(session)
     return outcomes

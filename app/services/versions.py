@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.core.errors import ConditionNotFound, Gone
+from app.core.errors import ConditionDeleted, ConditionNotFound
 from app.models import Condition, ConditionRevision, Document
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,10 +50,16 @@ def condition_state(session: Session, slug: str) -> ConditionState:
             select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)
         ).first()
         if deleted is not None:
-            raise Gone(f"{slug!r} was deleted; its revisions can restore it.")
+            raise ConditionDeleted(slug)
         raise ConditionNotFound(slug)
     version, updated_at = row
     return ConditionState(slug, version, _aware(updated_at))
+
+
+def shown_since(state: ConditionState, knowledge: KnowledgeState) -> datetime:
+    """When a condition's representation last changed: its own edits, and the base's (a
+    linked look-alike, a vocabulary name shown in it)."""
+    return max(state.updated_at, knowledge.last_modified)
 
 
 def _aware(moment: datetime) -> datetime:

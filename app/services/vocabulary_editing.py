@@ -1,6 +1,9 @@
 """Managing the symptom vocabulary through the API: each change is a vocabulary document of
 its own, so it is kept with its author like any other."""
 
+import hashlib
+from datetime import UTC, datetime
+
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, InvalidContent, NotFound
@@ -9,8 +12,9 @@ from app.knowledge.store import apply_vocabulary
 from app.knowledge.text import normalize_phrase
 from app.knowledge.vocabulary import Vocabulary, VocabularyEntry
 from app.knowledge.vocabulary_index import load_vocabulary_index
-from app.models import Condition, ConditionSymptom, Symptom
+from app.models import Condition, ConditionSymptom, Document, DocumentKind, Symptom
 from app.schemas import SymptomPublic, SynonymInput
+from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
 
 
@@ -41,9 +45,7 @@ def put_symptom(session: Session, slug: str, entry: VocabularyEntry, *, author: 
     created = session.exec(select(Symptom.id).where(Symptom.slug == slug)).first() is None
     vocabulary = Vocabulary(f"api-vocabulary-{slug}", entry.model_dump_json(), [entry])
     try:
-        apply_vocabulary(
-            session, vocabulary, provenance=f"Edited through the API with the key {author!r}"
-        )
+        apply_vocabulary(session, vocabulary, provenance=api_provenance(author))
     except DocumentError as error:
         raise InvalidContent(error.message) from error
     return created
@@ -52,7 +54,10 @@ def put_symptom(session: Session, slug: str, entry: VocabularyEntry, *, author: 
 def add_synonym(session: Session, slug: str, synonym: SynonymInput, *, author: str) -> None:
     entry = _vocabulary_entry(session, slug)
     words = entry.synonyms if synonym.kind == "term" else entry.region_words
-    if any(normalize_phrase(word) == normalize_phrase(synonym.text) for word in words):
+    if any(
+        normalize_phrase(word) == normalize_phrase(synonym.text)
+        for word in [entry.name, *entry.synonyms, *entry.region_words]
+    ):
         raise Conflict(f"{slug!r} has {synonym.text!r} already.")
     words.append(synonym.text)
     put_symptom(session, slug, entry, author=author)
@@ -69,7 +74,7 @@ def remove_synonym(session: Session, slug: str, text: str, *, author: str) -> No
     put_symptom(session, slug, changed, author=author)
 
 
-def delete_symptom(session: Session, slug: str) -> None:
+def delete_symptom(session: Session, slug: str, *, author: str) -> None:
     symptom = session.exec(select(Symptom).where(Symptom.slug == slug)).first()
     if symptom is None:
         raise NotFound(f"No symptom has the slug {slug!r}.")
@@ -80,7 +85,18 @@ def delete_symptom(session: Session, slug: str) -> None:
     ).all()
     if used:
         raise Conflict(f"{slug!r} is a symptom of {', '.join(used)}; change them first.")
-    # Its synonyms and implications go with it (ON DELETE CASCADE).
+    # Its synonyms and implications go with it (ON DELETE CASCADE); the deletion itself is
+    # kept as a document, so it has an author and every cached answer learns of it.
+    session.add(
+        Document(
+            kind=DocumentKind.vocabulary,
+            name=f"api-vocabulary-{slug}",
+            sha256=hashlib.sha256(f"deleted {slug}".encode()).hexdigest(),
+            provenance=f"Deleted through the API with the key {author!r}",
+            imported_at=datetime.now(UTC),
+            text=get_symptom(session, slug).model_dump_json(),
+        )
+    )
     session.delete(symptom)
     session.flush()
 

@@ -6,13 +6,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
-from app.api.caching import (
-    caching_headers,
-    condition_etag,
-    conditional_get,
-    if_match_version,
-    knowledge_etag,
-)
+from app.api.caching import KnowledgeFresh, condition_validators, if_match_version
 from app.api.deps import SessionDep, WriterDep
 from app.core.errors import problem_responses
 from app.schemas import ConditionInput, ConditionPage, ConditionPublic, RevisionList
@@ -26,7 +20,6 @@ from app.services.editing import (
     replace_condition,
     restore_revision,
 )
-from app.services.versions import condition_state, knowledge_state
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
 
@@ -56,8 +49,7 @@ PRECONDITION_ERRORS = problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 
 @router.get("", summary="List or search conditions", responses=problem_responses(422))
 def read_conditions(
     session: SessionDep,
-    request: Request,
-    response: Response,
+    _fresh: KnowledgeFresh,
     q: Annotated[
         str | None,
         Query(
@@ -75,9 +67,6 @@ def read_conditions(
 ) -> ConditionPage:
     """Conditions in alphabetical order of slug, or the ones matching `q`, a page at a time.
     Follow `next_cursor` until it is null to see them all."""
-    knowledge = knowledge_state(session)
-    etag = knowledge_etag(knowledge, request)
-    conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return list_conditions(session, q=q, limit=limit, cursor=cursor)
 
 
@@ -106,12 +95,9 @@ def read_condition(
     was reviewed. `slug`, `name`, `source`, `version`, `updated_at` and the disclaimer always
     come. Send `If-None-Match` with the `ETag` you have to get a 304 while it is current."""
     chosen = parse_sections(sections)
-    state = condition_state(session, slug)
-    etag = condition_etag(state, knowledge_state(session), ",".join(sorted(chosen or ())))
-    validators = Response()
-    conditional_get(request, validators, etag=etag, last_modified=state.updated_at)
+    headers = condition_validators(session, request, slug, ",".join(sorted(chosen or ())))
     body = get_condition(session, slug).model_dump(mode="json", include=_fields(chosen))
-    return JSONResponse(body, headers=caching_headers(request, etag, state.updated_at))
+    return JSONResponse(body, headers=headers)
 
 
 def _fields(chosen: set[str] | None) -> set[str] | None:
@@ -123,10 +109,7 @@ def _fields(chosen: set[str] | None) -> set[str] | None:
 
 def _written(session: Session, request: Request, slug: str, status_code: int) -> JSONResponse:
     """The condition as stored, with the ETag an editor sends back on the next change."""
-    state = condition_state(session, slug)
-    headers = caching_headers(
-        request, condition_etag(state, knowledge_state(session)), state.updated_at
-    )
+    headers = condition_validators(session, request, slug, check=False)
     headers["Cache-Control"] = "no-store"
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = str(request.url_for("read_condition", slug=slug))
@@ -229,7 +212,7 @@ def delete_condition_route(
     summary="Every version of a condition",
     responses=problem_responses(404),
 )
-def read_revisions(session: SessionDep, slug: SlugPath) -> RevisionList:
+def read_revisions(session: SessionDep, _fresh: KnowledgeFresh, slug: SlugPath) -> RevisionList:
     """Newest first: who made each version and how (imported, created, replaced, patched,
     deleted, restored). Deleted conditions keep theirs."""
     return list_revisions(session, slug)
@@ -241,7 +224,10 @@ def read_revisions(session: SessionDep, slug: SlugPath) -> RevisionList:
     responses=problem_responses(404),
 )
 def read_revision(
-    session: SessionDep, slug: SlugPath, version: Annotated[int, Path(ge=1)]
+    session: SessionDep,
+    _fresh: KnowledgeFresh,
+    slug: SlugPath,
+    version: Annotated[int, Path(ge=1)],
 ) -> ConditionInput:
     """The condition exactly as it was at that version (for a deletion, as it was just
     before)."""

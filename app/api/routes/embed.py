@@ -1,34 +1,22 @@
-import re
 from html import escape
-from http import HTTPStatus
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.caching import caching_headers, condition_etag, conditional_get
+from app.api.caching import condition_validators
 from app.api.deps import SessionDep
-from app.core.errors import ProblemError, problem_responses
+from app.core.errors import NotImplementedFormat, problem_responses
 from app.schemas import OEmbed
 from app.services.conditions import SECTIONS, get_condition, parse_sections
 from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
-from app.services.versions import condition_state, knowledge_state
 
 router = APIRouter(tags=["embedding"])
-
-
-class NotImplementedFormat(ProblemError):
-    status = HTTPStatus.NOT_IMPLEMENTED
 
 
 def _base_url(request: Request) -> str:
     public: str | None = request.app.state.settings.public_url
     return (public or str(request.base_url)).rstrip("/") + "/"
-
-
-def _max_age(cache_control: str) -> int:
-    found = re.search(r"max-age=(\d+)", cache_control)
-    return int(found.group(1)) if found else 0
 
 
 @router.get(
@@ -57,13 +45,11 @@ def embed_condition(
     comes from, and a note that it is not a diagnosis. Pages on the origins in the
     `KB_EMBED_FRAME_ANCESTORS` setting may show it in an iframe."""
     chosen = parse_sections(sections)
-    state = condition_state(session, slug)
     variant = "embed:" + ",".join(sorted(chosen or ()))
-    etag = condition_etag(state, knowledge_state(session), variant)
-    conditional_get(request, Response(), etag=etag, last_modified=state.updated_at)
+    validators = condition_validators(session, request, slug, variant)
     html = render_card(get_condition(session, slug), chosen)
     ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
-    headers = caching_headers(request, etag, state.updated_at) | {
+    headers = validators | {
         # Nothing but its own inline style may load, and only the listed origins may frame it.
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
         f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}",
@@ -97,14 +83,13 @@ def oembed(
     if format != "json":
         raise NotImplementedFormat("Only the json format is served.")
     base = _base_url(request)
-    slug = slug_of_url(url, base)
-    state = condition_state(session, slug)
-    etag = condition_etag(state, knowledge_state(session), f"oembed:{url}:{maxwidth}:{maxheight}")
-    conditional_get(request, response, etag=etag, last_modified=state.updated_at)
+    slug, card_query = slug_of_url(url, base)
+    variant = f"oembed:{url}:{maxwidth}:{maxheight}"
+    response.headers.update(condition_validators(session, request, slug, variant))
     condition = get_condition(session, slug)
     width = min(CARD_WIDTH, maxwidth or CARD_WIDTH)
     height = min(CARD_HEIGHT, maxheight or CARD_HEIGHT)
-    src = f"{base}embed/conditions/{slug}"
+    src = f"{base}embed/conditions/{slug}" + (f"?{card_query}" if card_query else "")
     title = escape(condition.name, quote=True)
     html = (
         f'<iframe src="{escape(src, quote=True)}" width="{width}" height="{height}" '
@@ -114,7 +99,7 @@ def oembed(
         title=condition.name,
         provider_name=PROVIDER_NAME,
         provider_url=base,
-        cache_age=_max_age(request.app.state.settings.cache_control),
+        cache_age=request.app.state.settings.cache_max_age,
         html=html,
         width=width,
         height=height,

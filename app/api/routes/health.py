@@ -1,5 +1,3 @@
-from http import HTTPStatus
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -7,7 +5,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.db import schema_is_current
-from app.core.errors import ProblemError, problem_responses
+from app.core.errors import ServiceUnavailable, problem_responses
 
 router = APIRouter(tags=["health"])
 
@@ -16,26 +14,27 @@ class Health(BaseModel):
     status: str = "ok"
 
 
-class NotReady(ProblemError):
-    status = HTTPStatus.SERVICE_UNAVAILABLE
+NOT_CACHED = {"Cache-Control": "no-store"}
 
 
 @router.get("/healthz", summary="Liveness")
-def healthz() -> Health:
+def healthz(response: Response) -> Health:
     """Answers while the process is up and serving requests."""
+    response.headers.update(NOT_CACHED)
     return Health()
 
 
 @router.get("/readyz", summary="Readiness", responses=problem_responses(503))
-def readyz(request: Request) -> Health:
+def readyz(request: Request, response: Response) -> Health:
     """Ready when the database answers and its schema is at the newest migration: the signal
     for a load balancer or orchestrator to send traffic here."""
     try:
         current = schema_is_current(request.app.state.engine)
     except SQLAlchemyError as error:
-        raise NotReady("The database does not answer.") from error
+        raise ServiceUnavailable("The database does not answer.") from error
     if not current:
-        raise NotReady("The database schema is not at the newest migration.")
+        raise ServiceUnavailable("The database schema is not at the newest migration.")
+    response.headers.update(NOT_CACHED)
     return Health(status="ready")
 
 
@@ -48,4 +47,4 @@ def readyz(request: Request) -> Health:
 def metrics(request: Request) -> Response:
     """Requests answered and their latency, by route (Prometheus text format)."""
     body = generate_latest(request.app.state.metrics.registry)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NOT_CACHED)

@@ -1,14 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
-from app.api.caching import conditional_get, knowledge_etag
+from app.api.caching import KnowledgeFresh
 from app.api.deps import SessionDep
 from app.core.errors import problem_responses
 from app.schemas import LookupQuery, LookupRequest, LookupResponse
 from app.services.lookup import look_up
 from app.services.ranking import __doc__ as RANKING_MODEL
-from app.services.versions import knowledge_state
 
 router = APIRouter(prefix="/v1/lookup", tags=["lookup"])
 
@@ -42,12 +41,6 @@ def post_lookup(session: SessionDep, request: LookupRequest) -> LookupResponse:
     responses=problem_responses(422),
 )
 def get_lookup(
-    session: SessionDep,
-    request: Request,
-    response: Response,
-    query: Annotated[LookupQuery, Query()],
+    session: SessionDep, _fresh: KnowledgeFresh, query: Annotated[LookupQuery, Query()]
 ) -> LookupResponse:
-    knowledge = knowledge_state(session)
-    etag = knowledge_etag(knowledge, request)
-    conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return look_up(session, query.as_request())

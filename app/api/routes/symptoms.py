@@ -1,15 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from app.api.caching import conditional_get, knowledge_etag
+from app.api.caching import KnowledgeFresh
 from app.api.deps import AdminDep, SessionDep
 from app.core.errors import problem_responses
 from app.knowledge.vocabulary import VocabularyEntry
 from app.schemas import SymptomPublic, SymptomSuggestions, SynonymInput
 from app.services.symptoms import suggest_symptoms
-from app.services.versions import knowledge_state
 from app.services.vocabulary_editing import (
     add_synonym,
     delete_symptom,
@@ -24,8 +23,7 @@ router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
 @router.get("", summary="Autocomplete symptoms", responses=problem_responses(422))
 def read_symptoms(
     session: SessionDep,
-    request: Request,
-    response: Response,
+    _fresh: KnowledgeFresh,
     q: Annotated[
         str,
         Query(
@@ -40,9 +38,6 @@ def read_symptoms(
     """Symptoms whose name or a synonym starts with what was typed, or has a word that does
     ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
     suggestion's `slug` can be sent to the lookup as it is."""
-    knowledge = knowledge_state(session)
-    etag = knowledge_etag(knowledge, request)
-    conditional_get(request, response, etag=etag, last_modified=knowledge.last_modified)
     return SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
 
 
@@ -51,13 +46,18 @@ ADMIN_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
 @router.get("/{slug}", summary="One symptom", responses=problem_responses(404))
-def read_symptom(session: SessionDep, slug: SymptomSlug) -> SymptomPublic:
+def read_symptom(session: SessionDep, _fresh: KnowledgeFresh, slug: SymptomSlug) -> SymptomPublic:
     """Everything the vocabulary says of a symptom (synonyms, region words, the question to
     ask, its red flag, what it implies) and the conditions that list it."""
     return get_symptom(session, slug)
 
 
-@router.put("/{slug}", summary="Create or replace a vocabulary symptom", responses=ADMIN_ERRORS)
+@router.put(
+    "/{slug}",
+    summary="Create or replace a vocabulary symptom",
+    response_model=SymptomPublic,
+    responses=ADMIN_ERRORS,
+)
 def put_symptom_route(
     session: SessionDep, key: AdminDep, slug: SymptomSlug, entry: VocabularyEntry
 ) -> JSONResponse:
@@ -109,5 +109,5 @@ def delete_synonym(
 )
 def delete_symptom_route(session: SessionDep, key: AdminDep, slug: SymptomSlug) -> Response:
     """Refused with 409 while any condition lists it. Needs the `admin` scope."""
-    delete_symptom(session, slug)
+    delete_symptom(session, slug, author=key.name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -106,7 +106,7 @@ def import_documents(
         with _database() as session:
             begin_writing(session)
             if exports:
-                export = KnowledgeExport.model_validate_json(exports[0].read_bytes())
+                export = KnowledgeExport.model_validate_json(exports[0].read_bytes(), strict=True)
                 outcomes = import_knowledge(session, export)
             else:
                 # A base with a vocabulary keeps it (edits through the API included); only an

@@ -12,7 +12,7 @@ from app.api.caching import NotModified, not_modified_response
 from app.api.routes import conditions, embed, exchange, health, lookup, parse, symptoms
 from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
-from app.core.errors import install_problem_handlers
+from app.core.errors import install_problem_handlers, problem_responses
 from app.core.limits import BodySizeLimit, HeadAsGet
 from app.core.observability import RequestMetrics, RequestObserver
 from app.knowledge.store import default_knowledge_missing, load_default_knowledge
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Any operation can meet these; each route documents its own besides.
+        responses=problem_responses(400, 413, 422, 500, 503),
     )
     app.state.settings = settings
     app.state.metrics = RequestMetrics()

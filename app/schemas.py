@@ -2,9 +2,17 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
 from app.knowledge.vocabulary import VocabularyEntry
 from app.models import CareLevel, CauseKind, Frequency
@@ -18,7 +26,10 @@ NOT_A_DIAGNOSIS = (
 MAX_SYMPTOMS = 50
 MAX_PHRASE_LENGTH = 200
 SymptomPhrase = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PHRASE_LENGTH)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_PHRASE_LENGTH, pattern=r"\S"
+    ),
 ]
 
 # --- conditions ------------------------------------------------------------------------------
@@ -104,6 +115,20 @@ class ConditionPublic(BaseModel):
     disclaimer: str = NOT_A_DIAGNOSIS
 
 
+# What `?sections=` answers: these always come, the rest only when chosen.
+ALWAYS_SHOWN = ("slug", "name", "source", "version", "updated_at", "disclaimer")
+ConditionView = create_model(  # type: ignore[call-overload]
+    "ConditionView",
+    __doc__="A condition with the sections asked for (all of them by default).",
+    **{
+        name: (field.annotation, field)
+        if name in ALWAYS_SHOWN
+        else (Optional[field.annotation], Field(default=None, description=field.description))  # noqa: UP045
+        for name, field in ConditionPublic.model_fields.items()
+    },
+)
+
+
 class ConditionSummary(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
     name: str = Field(examples=["Hamstring origin problem"])
@@ -182,9 +207,9 @@ class LookupRequest(BaseModel):
         description="Symptoms the person does not have; they count against conditions that "
         "usually have them.",
     )
-    age: int | None = Field(default=None, ge=0, le=120, description="Age in years.")
+    age: StrictInt | None = Field(default=None, ge=0, le=120, description="Age in years.")
     sex: Sex | None = None
-    limit: int = Field(default=10, ge=1, le=50, description="How many candidates at most.")
+    limit: StrictInt = Field(default=10, ge=1, le=50, description="How many candidates at most.")
 
     @model_validator(mode="after")
     def _something_to_look_up(self) -> "LookupRequest":
@@ -471,7 +496,7 @@ class ConditionInput(BaseModel):
     prior_weight: float = Field(default=1.0, gt=0, le=1000)
     prior_factors: list[PriorFactorInput] = Field(default_factory=list, max_length=50)
     source: SourceInput | None = None
-    version: int | None = Field(default=None, ge=1, description="Read-only.")
+    version: StrictInt | None = Field(default=None, ge=1, description="Read-only.")
     updated_at: datetime | None = Field(default=None, description="Read-only.")
     disclaimer: str | None = Field(default=None, description="Read-only; ignored.")
 

@@ -75,7 +75,7 @@ class TestOEmbed:
             "/oembed",
             params={"url": "http://testserver" + CARD, "format": "xml"},
         )
-        assert xml.status_code == 501
+        assert xml.status_code == 422
 
 
 def test_oembed_keeps_the_chosen_sections_and_ignores_case(client: TestClient) -> None:

@@ -34,7 +34,8 @@ async def condition_content(
         return PageInput(text, name, provenance, reviewed_on)
     if media_type == "application/json":
         try:
-            return ConditionInput.model_validate_json(body)
+            # Strict: JSON says what it means (false is not 0, 5 is not a date).
+            return ConditionInput.model_validate_json(body, strict=True)
         except ValidationError as error:
             raise RequestValidationError(_located(error)) from error
     raise UnsupportedMediaType(

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.db import WritersBusy
 
@@ -62,10 +63,6 @@ class Gone(ProblemError):
 class ConditionDeleted(Gone):
     def __init__(self, slug: str) -> None:
         super().__init__(f"{slug!r} was deleted; its revisions can restore it.")
-
-
-class NotImplementedFormat(ProblemError):
-    status = HTTPStatus.NOT_IMPLEMENTED
 
 
 class ServiceUnavailable(ProblemError):
@@ -171,9 +168,26 @@ async def _on_validation(request: Request, error: Exception) -> JSONResponse:
 async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     detail = str(error.detail)
+    headers = dict(error.headers or {})
     if error.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:
         detail = f"Nothing is served at {request.url.path}."
-    return problem_response(request, error.status_code, detail, headers=error.headers)
+    if error.status_code == 405:
+        # Starlette names only the first route's methods; a path can have several routes.
+        allowed = _allowed_methods(request)
+        headers["Allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not served at {request.url.path}; use {headers['Allow']}."
+    return problem_response(request, error.status_code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")  # answered by the HEAD-as-GET middleware
+    return sorted(methods)
 
 
 async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:

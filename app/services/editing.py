@@ -1,6 +1,7 @@
 """Editing conditions: create, replace, patch, delete and restore, each a new version that
 keeps the one before, and refused when the editor's copy is stale."""
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -278,7 +279,7 @@ def patch_condition(
     for field in ("version", "updated_at"):
         merged.pop(field, None)
     try:
-        content = ConditionInput.model_validate(merged)
+        content = ConditionInput.model_validate_json(json.dumps(merged), strict=True)
     except ValidationError as error:
         raise InvalidContent(
             "The condition the patch makes is not valid.",

@@ -34,8 +34,8 @@ EXPORT_FILE_NAME = "export.json"
 
 def export_knowledge(session: Session) -> KnowledgeExport:
     conditions = [
-        ConditionInput.model_validate(
-            get_condition(session, slug).model_dump(exclude={"disclaimer"})
+        ConditionInput.model_validate_json(
+            get_condition(session, slug).model_dump_json(exclude={"disclaimer"})
         )
         for slug in session.exec(select(Condition.slug).order_by(col(Condition.slug))).all()
     ]

@@ -9,7 +9,14 @@ from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_
 from app.api.caching import KnowledgeFresh, condition_validators, if_match_version
 from app.api.deps import SessionDep, WriterDep
 from app.core.errors import problem_responses
-from app.schemas import ConditionInput, ConditionPage, ConditionPublic, RevisionList
+from app.schemas import (
+    ALWAYS_SHOWN,
+    ConditionInput,
+    ConditionPage,
+    ConditionPublic,
+    ConditionView,
+    RevisionList,
+)
 from app.services.conditions import SECTIONS, get_condition, list_conditions, parse_sections
 from app.services.editing import (
     create_condition,
@@ -73,7 +80,7 @@ def read_conditions(
 @router.get(
     "/{slug}",
     summary="Everything about one condition",
-    response_model=ConditionPublic,
+    response_model=ConditionView,
     responses=problem_responses(404, 410, 422),
 )
 def read_condition(
@@ -103,8 +110,7 @@ def read_condition(
 def _fields(chosen: set[str] | None) -> set[str] | None:
     if chosen is None:
         return None
-    always = {"slug", "name", "source", "version", "updated_at", "disclaimer"}
-    return always | {field for section in chosen for field in SECTIONS[section]}
+    return set(ALWAYS_SHOWN) | {field for section in chosen for field in SECTIONS[section]}
 
 
 def _written(session: Session, request: Request, slug: str, status_code: int) -> JSONResponse:
@@ -227,7 +233,7 @@ def read_revision(
     session: SessionDep,
     _fresh: KnowledgeFresh,
     slug: SlugPath,
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> ConditionInput:
     """The condition exactly as it was at that version (for a deletion, as it was just
     before)."""
@@ -245,7 +251,7 @@ def restore_revision_route(
     key: WriterDep,
     request: Request,
     slug: SlugPath,
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> JSONResponse:
     """Make that version current again, as a new version (nothing is rewritten). A deleted
     condition comes back; a live one needs `If-Match`, like PUT."""

@@ -1,12 +1,12 @@
 from html import escape
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.caching import condition_validators
 from app.api.deps import SessionDep
-from app.core.errors import NotImplementedFormat, problem_responses
+from app.core.errors import problem_responses
 from app.schemas import OEmbed
 from app.services.conditions import SECTIONS, get_condition, parse_sections
 from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
@@ -60,7 +60,7 @@ def embed_condition(
 
 
 @router.get(
-    "/oembed", summary="oEmbed for a condition's URL", responses=problem_responses(404, 422, 501)
+    "/oembed", summary="oEmbed for a condition's URL", responses=problem_responses(404, 422)
 )
 def oembed(
     session: SessionDep,
@@ -76,12 +76,10 @@ def oembed(
     ],
     maxwidth: Annotated[int | None, Query(ge=1, le=4000)] = None,
     maxheight: Annotated[int | None, Query(ge=1, le=4000)] = None,
-    format: Annotated[str, Query(description="Only json is served.")] = "json",
+    format: Annotated[Literal["json"], Query(description="Only json is served.")] = "json",
 ) -> OEmbed:
     """What a CMS needs to embed a condition from its pasted URL (oEmbed 1.0, type
     `rich`): an iframe of the card, sized within `maxwidth` and `maxheight`."""
-    if format != "json":
-        raise NotImplementedFormat("Only the json format is served.")
     base = _base_url(request)
     slug, card_query = slug_of_url(url, base)
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"

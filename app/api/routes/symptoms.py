@@ -56,7 +56,7 @@ def read_symptom(session: SessionDep, _fresh: KnowledgeFresh, slug: SymptomSlug)
     "/{slug}",
     summary="Create or replace a vocabulary symptom",
     response_model=SymptomPublic,
-    responses=ADMIN_ERRORS,
+    responses=ADMIN_ERRORS | {201: {"model": SymptomPublic, "description": "Created"}},
 )
 def put_symptom_route(
     session: SessionDep, key: AdminDep, slug: SymptomSlug, entry: VocabularyEntry

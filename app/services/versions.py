@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionDeleted, ConditionNotFound
 from app.models import Condition, ConditionRevision, Document
@@ -28,14 +27,19 @@ class ConditionState:
 
 
 def knowledge_state(session: Session) -> KnowledgeState:
-    row = session.exec(
-        select(
-            select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(ConditionRevision.id), 0)).scalar_subquery(),
-            select(func.max(Document.imported_at)).scalar_subquery(),
-            select(func.max(ConditionRevision.created_at)).scalar_subquery(),
-        )
-    ).one()
+    # The newest rows by id (an index walk each, not a scan): every write adds one.
+    newest_document = select(Document.id, Document.imported_at).order_by(col(Document.id).desc())
+    newest_revision = select(ConditionRevision.id, ConditionRevision.created_at).order_by(
+        col(ConditionRevision.id).desc()
+    )
+    document = session.exec(newest_document.limit(1)).first()
+    revision = session.exec(newest_revision.limit(1)).first()
+    row = (
+        document[0] if document else 0,
+        revision[0] if revision else 0,
+        document[1] if document else None,
+        revision[1] if revision else None,
+    )
     documents, revisions, imported, revised = row
     changes = [_aware(moment) for moment in (imported, revised) if moment is not None]
     return KnowledgeState(f"{documents}.{revisions}", max(changes, default=EPOCH))

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
 from app.api.caching import KnowledgeFresh, condition_validators, if_match_version
 from app.api.deps import SessionDep, WriterDep
+from app.api.response_cache import rendered
 from app.core.errors import problem_responses
 from app.schemas import (
     ALWAYS_SHOWN,
@@ -95,7 +96,7 @@ def read_condition(
             examples=["self_help,prevention"],
         ),
     ] = None,
-) -> JSONResponse:
+) -> Response:
     """The whole condition: symptoms with how often they occur, causes and contributing
     factors, other conditions that look alike, self help, treatment, prevention, when to
     seek help, and the recovery time in days, with where the content came from and when it
@@ -103,8 +104,12 @@ def read_condition(
     come. Send `If-None-Match` with the `ETag` you have to get a 304 while it is current."""
     chosen = parse_sections(sections)
     headers = condition_validators(session, request, slug, ",".join(sorted(chosen or ())))
-    body = get_condition(session, slug).model_dump(mode="json", include=_fields(chosen))
-    return JSONResponse(body, headers=headers)
+    body = rendered(
+        session,
+        headers["ETag"],
+        lambda: get_condition(session, slug).model_dump_json(include=_fields(chosen)).encode(),
+    )
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _fields(chosen: set[str] | None) -> set[str] | None:

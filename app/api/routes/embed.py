@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.caching import condition_validators
 from app.api.deps import SessionDep
+from app.api.response_cache import rendered
 from app.core.errors import problem_responses
 from app.schemas import OEmbed
 from app.services.conditions import SECTIONS, get_condition, parse_sections
@@ -47,7 +48,11 @@ def embed_condition(
     chosen = parse_sections(sections)
     variant = "embed:" + ",".join(sorted(chosen or ()))
     validators = condition_validators(session, request, slug, variant)
-    html = render_card(get_condition(session, slug), chosen)
+    html = rendered(
+        session,
+        validators["ETag"],
+        lambda: render_card(get_condition(session, slug), chosen).encode(),
+    )
     ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
     headers = validators | {
         # Nothing but its own inline style may load, and only the listed origins may frame it.

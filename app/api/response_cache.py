@@ -1,0 +1,44 @@
+"""Answers already rendered, kept by the validators that name them.
+
+A key holds the knowledge's version (every ETag of ours does), so an edit anywhere makes
+every stale entry unreachable; the oldest go when the cache is full."""
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+MAX_ENTRIES = 4096
+
+
+class RenderedAnswers:
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        body = render()
+        with self._lock:
+            self._entries[key] = body
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+        return body
+
+
+_per_database: "weakref.WeakKeyDictionary[Engine, RenderedAnswers]" = weakref.WeakKeyDictionary()
+_guard = threading.Lock()
+
+
+def rendered(session: Session, key: str, render: Callable[[], bytes]) -> bytes:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _guard:
+        answers = _per_database.setdefault(engine, RenderedAnswers())
+    return answers.get_or_render(key, render)

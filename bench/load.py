@@ -51,7 +51,9 @@ def start(command: list[str], environment: dict[str, str], url: str) -> subproce
     raise SystemExit(f"{command} did not start")
 
 
-def wrk(url: str, *, connections: int, seconds: int, script: Path | None = None) -> dict[str, float]:
+def wrk(
+    url: str, *, connections: int, seconds: int, script: Path | None = None
+) -> dict[str, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
@@ -110,7 +112,9 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     top = rows[0][1]["rps"]
     print(f"{arguments.connections} connections, {arguments.seconds} s each, one uvicorn worker")
-    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>11} {'errors':>7}")
+    print(
+        f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>11} {'errors':>7}"
+    )
     for label, figures in rows:
         print(
             f"{label:34} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} "

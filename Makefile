@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make serve   installs the service into .venv and starts it on the SQLite default
 #   make test    installs the test tools too (Debian's Chromium for the browser tests),
-#                then runs the linters and the whole test suite
+#                then runs the linters and the whole test suite, on SQLite and on PostgreSQL
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +12,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: serve test lint browser
+# The PostgreSQL server the second run uses (its database only creates and drops the tests').
+TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: serve test test-sqlite test-postgres lint browser
 serve: $(VENV)/.installed
 	$(PY) -m app serve
 
@@ -30,5 +33,10 @@ browser:
 			echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 		fi; }
 
-test: lint browser
+test: lint browser test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed
 	$(PY) -m pytest
+
+test-postgres: $(VENV)/.installed
+	KB_TEST_DATABASE_URL=$(TEST_POSTGRES) $(PY) -m pytest

@@ -7,7 +7,7 @@ document keeps its full original text, so nothing an author wrote is ever lost.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import Column, Enum, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -77,6 +77,12 @@ class PriorFactorKind(StrEnum):
     sex = "sex"
 
 
+def _choice(enum: type[StrEnum]) -> Enum:
+    """A column of one of an enum's values, stored as text on every database: native enum
+    types would need ALTER TYPE for every value added later."""
+    return Enum(enum, native_enum=False, length=max(len(member.value) for member in enum))
+
+
 def _parent(table: str, *, nullable: bool = False, ondelete: str = "CASCADE") -> Column[int]:
     return Column(Integer, ForeignKey(f"{table}.id", ondelete=ondelete), nullable=nullable)
 
@@ -85,7 +91,7 @@ class Document(SQLModel, table=True):
     """One imported source text: a condition page or the symptom vocabulary."""
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: DocumentKind = Field(max_length=20)
+    kind: DocumentKind = Field(sa_type=_choice(DocumentKind))
     name: str = Field(index=True, max_length=255, description="File name it was imported from.")
     sha256: str = Field(max_length=64)
     provenance: str = Field(sa_type=Text, description="Who wrote it and on what it is based.")
@@ -109,7 +115,9 @@ class Condition(SQLModel, table=True):
         default=1.0, description="How common it is among the people who ask, relative to others."
     )
     care_level: CareLevel = Field(
-        default=CareLevel.self_care, max_length=20, description="Who should see it, at least."
+        default=CareLevel.self_care,
+        sa_type=_choice(CareLevel),
+        description="Who should see it, at least.",
     )
     cant_miss: bool = Field(
         default=False, description="Serious if missed: never ranked below a benign look-alike."
@@ -140,7 +148,7 @@ class ConditionPriorFactor(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     condition_id: int = Field(sa_column=_parent("condition"))
-    kind: PriorFactorKind = Field(max_length=10)
+    kind: PriorFactorKind = Field(sa_type=_choice(PriorFactorKind))
     age_min: int | None = None
     age_max: int | None = None
     sex: str | None = Field(default=None, max_length=10)
@@ -156,7 +164,7 @@ class Symptom(SQLModel, table=True):
     name: str = Field(max_length=255)
     region: str | None = Field(default=None, max_length=60)
     question: str | None = Field(default=None, max_length=255)
-    red_flag_level: CareLevel | None = Field(default=None, max_length=20)
+    red_flag_level: CareLevel | None = Field(default=None, sa_type=_choice(CareLevel))
     red_flag_advice: str | None = Field(default=None, sa_type=Text)
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
@@ -171,7 +179,7 @@ class SymptomSynonym(SQLModel, table=True):
     normalized: str = Field(index=True, max_length=255)
     kind: SynonymKind = Field(
         default=SynonymKind.term,
-        max_length=10,
+        sa_type=_choice(SynonymKind),
         description="A term names the symptom; a region word names only its body part, and "
         "counts only where the text says that part is fine.",
     )
@@ -200,7 +208,7 @@ class ConditionSymptom(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     condition_id: int = Field(sa_column=_parent("condition"))
     symptom_id: int = Field(sa_column=_parent("symptom", ondelete="RESTRICT"))
-    frequency: Frequency = Field(max_length=20)
+    frequency: Frequency = Field(sa_type=_choice(Frequency))
     text: str = Field(sa_type=Text, description="The document's own wording of the symptom.")
     position: int
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
@@ -211,7 +219,7 @@ class Cause(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     condition_id: int = Field(sa_column=_parent("condition"))
-    kind: CauseKind = Field(max_length=30)
+    kind: CauseKind = Field(sa_type=_choice(CauseKind))
     text: str = Field(sa_type=Text)
     source_text: str = Field(sa_type=Text, description="The sentence or item it was taken from.")
     position: int
@@ -246,7 +254,7 @@ class Advice(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     condition_id: int = Field(sa_column=_parent("condition"))
-    kind: AdviceKind = Field(max_length=20)
+    kind: AdviceKind = Field(sa_type=_choice(AdviceKind))
     text: str = Field(sa_type=Text)
     position: int
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
@@ -261,7 +269,7 @@ class ConditionRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, max_length=120)
     version: int
-    action: RevisionAction = Field(max_length=20)
+    action: RevisionAction = Field(sa_type=_choice(RevisionAction))
     snapshot: str = Field(sa_type=Text, description="The condition as JSON, as exported.")
     author: str | None = Field(default=None, max_length=120)
     created_at: datetime

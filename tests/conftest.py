@@ -1,10 +1,13 @@
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, Settings
@@ -23,27 +26,91 @@ DATA_DIR = PROJECT_ROOT / "data"
 SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
 
 
+# Set to a PostgreSQL server (its database is used only to create and drop the tests' own)
+# to run the whole suite there instead of on SQLite.
+POSTGRES = os.environ.get("KB_TEST_DATABASE_URL")
+
+
+class Databases:
+    """Fresh databases for tests: SQLite files, or PostgreSQL databases made (from a
+    template) and dropped through a maintenance connection."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.server = make_url(POSTGRES) if POSTGRES else None
+        self.admin = (
+            create_engine(self.server, isolation_level="AUTOCOMMIT") if self.server else None
+        )
+        self.made: list[str] = []
+
+    def new(self, *, template: str | None = None) -> str:
+        name = f"kb_test_{uuid.uuid4().hex[:12]}"
+        if self.admin is None or self.server is None:
+            path = self.folder / f"{name}.sqlite3"
+            if template is not None:
+                shutil.copyfile(make_url(template).database or "", path)
+            return f"sqlite:///{path}"
+        copy = f" TEMPLATE {make_url(template).database}" if template else ""
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}{copy}")
+        self.made.append(name)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        if self.admin is None:
+            return
+        name = make_url(url).database
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        for name in self.made:
+            self.drop(f"postgresql:///{name}")
+        if self.admin is not None:
+            self.admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def knowledge_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.close()
+
+
+@pytest.fixture(scope="session")
+def knowledge_template(databases: Databases) -> str:
     """The default knowledge base, migrated and loaded once; each test gets its own copy."""
-    path = tmp_path_factory.mktemp("template") / "kb.sqlite3"
-    engine = create_db_engine(f"sqlite:///{path}")
+    url = databases.new()
+    engine = create_db_engine(url)
     upgrade_to_head(engine)
     with Session(engine) as session:
         load_default_knowledge(session, DATA_DIR)
         session.commit()
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
-    return path
+    return url
 
 
 @pytest.fixture
-def settings(knowledge_template: Path, tmp_path: Path) -> Settings:
+def database_url(databases: Databases, knowledge_template: str) -> Iterator[str]:
     """A database of this test's own, holding the default knowledge base."""
-    path = tmp_path / "kb.sqlite3"
-    shutil.copyfile(knowledge_template, path)
-    return Settings(database_url=f"sqlite:///{path}", data_dir=DATA_DIR)
+    url = databases.new(template=knowledge_template)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def empty_database_url(databases: Databases) -> Iterator[str]:
+    url = databases.new()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, data_dir=DATA_DIR)
 
 
 @pytest.fixture
@@ -53,10 +120,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def bare_client() -> Iterator[TestClient]:
+def bare_client(empty_database_url: str) -> Iterator[TestClient]:
     """A service on a fresh database holding the vocabulary and no conditions, for tests that
     need to know every condition the ranking can see."""
-    settings = Settings(database_url="sqlite://", data_dir=DATA_DIR, load_default_knowledge=False)
+    settings = Settings(
+        database_url=empty_database_url, data_dir=DATA_DIR, load_default_knowledge=False
+    )
     with TestClient(create_app(settings)) as test_client:
         with client_session(test_client) as session:
             load_vocabulary_file(session, DATA_DIR)
@@ -65,8 +134,8 @@ def bare_client() -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def engine() -> Iterator[Engine]:
-    engine = create_db_engine("sqlite://")
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(empty_database_url)
     upgrade_to_head(engine)
     yield engine
     engine.dispose()

@@ -160,7 +160,9 @@ def test_an_import_killed_halfway_leaves_the_knowledge_base_as_it_was(
     with Session(engine) as session:
         after = session.exec(select(func.count(Condition.id))).one()  # type: ignore[arg-type]
         assert after == before
-        assert session.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        if engine.dialect.name == "sqlite":
+            integrity = session.connection().exec_driver_sql("PRAGMA integrity_check").scalar()
+            assert integrity == "ok"
     engine.dispose()
 
 

@@ -18,6 +18,9 @@ from sqlalchemy.pool import StaticPool
 from app.core.config import MIGRATIONS_DIR
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL advisory locks of this project: writers, and schema upgrades.
+WRITERS_LOCK_KEY = 4_242_001
+MIGRATION_LOCK_KEY = 4_242_002
 # How long an edit waits for the writers before it (in this process) before giving up.
 WRITER_WAIT_SECONDS = 30.0
 
@@ -77,7 +80,9 @@ def begin_writing(session: Session) -> None:
             raise
         event.listen(session, "after_transaction_end", lambda *_: lock.release(), once=True)
         return
-    session.connection(execution_options=WRITE_TRANSACTION)
+    # PostgreSQL: writers of every API process queue on one transaction-scoped advisory lock,
+    # so version checks and the base-wide relinking never interleave or deadlock.
+    session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK_KEY})")
 
 
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -99,9 +104,13 @@ def alembic_config() -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Bring the schema to the newest migration; a new database file just works."""
+    """Bring the schema to the newest migration; a new database file just works. On
+    PostgreSQL, processes starting together take turns (an advisory lock), so one upgrades
+    and the others find it done."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -207,10 +207,18 @@ async def _on_busy(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _on_conflict(request: Request, error: Exception) -> JSONResponse:
+    # Two writers raced for the same new row (a slug, a version): the loser tries again.
+    return problem_response(
+        request, 409, "Someone else changed this at the same moment; read it again and retry."
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_exception_handler(WritersBusy, _on_busy)
     app.add_exception_handler(OperationalError, _on_busy)
+    app.add_exception_handler(IntegrityError, _on_conflict)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)

@@ -8,9 +8,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
+from app.knowledge import search_index
 from app.knowledge.document import DocumentError, decode_document
 from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
 from app.knowledge.text import make_slug, normalize_phrase
@@ -289,10 +290,7 @@ def finish_writes(session: Session) -> None:
 
 
 def remove_search_row(session: Session, condition_id: int) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().execute(
-            text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id)
-        )
+    search_index.remove_row(session.connection(), condition_id)
 
 
 def _write_children(
@@ -440,8 +438,6 @@ def _drop_orphan_symptoms(session: Session) -> None:
 
 
 def _refresh_search_row(session: Session, condition_id: int) -> None:
-    if session.get_bind().dialect.name != "sqlite":
-        return
     texts = (
         select(ConditionSymptom.text).where(ConditionSymptom.condition_id == condition_id),
         select(Cause.text).where(Cause.condition_id == condition_id),
@@ -462,20 +458,12 @@ def _refresh_search_row(session: Session, condition_id: int) -> None:
     condition = session.get(Condition, condition_id)
     assert condition is not None
     parts.append(condition.recovery_text or "")
-    connection = session.connection()
-    connection.execute(
-        text("DELETE FROM condition_search WHERE rowid = :id").bindparams(id=condition_id)
-    )
-    connection.execute(
-        text(
-            "INSERT INTO condition_search (rowid, name, summary, body)"
-            " VALUES (:id, :name, :summary, :body)"
-        ).bindparams(
-            id=condition_id,
-            name=condition.name,
-            summary=condition.summary or "",
-            body="\n".join(parts),
-        )
+    search_index.write_row(
+        session.connection(),
+        condition_id,
+        condition.name,
+        condition.summary or "",
+        "\n".join(parts),
     )
 
 

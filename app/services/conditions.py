@@ -3,13 +3,13 @@
 import base64
 import binascii
 import json
-import re
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionNotFound, InvalidCursor, UnknownSections
+from app.knowledge import search_index
+from app.knowledge.search_index import SEARCH_WORD
 from app.models import (
     Advice,
     AdviceKind,
@@ -48,9 +48,6 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "recovery": ("recovery",),
     "priors": ("prior_weight", "prior_factors"),
 }
-SEARCH_WORD = re.compile(r"[^\W_]+")
-# bm25 column weights: a word in the name counts most, then the summary, then the rest.
-SEARCH_RANK = "bm25(condition_search, 10.0, 4.0, 1.0)"
 
 
 def parse_sections(sections: str | None) -> set[str] | None:
@@ -187,26 +184,15 @@ def _search(session: Session, q: str, limit: int, position: dict[str, Any] | Non
     words = SEARCH_WORD.findall(q)
     if not words:
         return ConditionPage(items=[], next_cursor=None)
-    # Every word must occur, as a word or the start of one; quoting keeps FTS5 syntax inert.
-    match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
-    after = ""
-    parameters: dict[str, Any] = {"match": match, "limit": limit + 1}
+    after = None
     if position is not None:
         rank, slug = position.get("rank"), position.get("slug")
         if isinstance(rank, bool) or not isinstance(rank, int | float) or not isinstance(slug, str):
             raise InvalidCursor()
-        after = "WHERE rank > :rank OR (rank = :rank AND slug > :slug)"
-        parameters |= {"rank": position["rank"], "slug": position["slug"]}
-    statement = text(
-        f"""
-        SELECT slug, name, summary, rank FROM (
-            SELECT c.slug AS slug, c.name AS name, c.summary AS summary, {SEARCH_RANK} AS rank
-            FROM condition_search JOIN condition AS c ON c.id = condition_search.rowid
-            WHERE condition_search MATCH :match
-        ) {after}
-        ORDER BY rank, slug LIMIT :limit
-        """
-    ).bindparams(**parameters)
+        after = (float(rank), slug)
+    statement = search_index.search(
+        session.get_bind().dialect.name, words, limit=limit + 1, after=after
+    )
     rows = session.connection().execute(statement).all()
     items = [ConditionSummary(slug=row.slug, name=row.name, summary=row.summary) for row in rows]
     next_cursor = None

@@ -21,7 +21,11 @@ def upgrade() -> None:
     op.create_table(
         "document",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.Enum("condition", "vocabulary", name="documentkind"), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("condition", "vocabulary", name="documentkind", native_enum=False),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("provenance", sa.Text(), nullable=False),
@@ -80,7 +84,7 @@ def upgrade() -> None:
         sa.Column("condition_id", sa.Integer(), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum("self_help", "treatment", "prevention", name="advicekind"),
+            sa.Enum("self_help", "treatment", "prevention", name="advicekind", native_enum=False),
             nullable=False,
         ),
         sa.Column("text", sa.Text(), nullable=False),
@@ -112,7 +116,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("condition_id", sa.Integer(), nullable=False),
         sa.Column(
-            "kind", sa.Enum("cause", "contributing_factor", name="causekind"), nullable=False
+            "kind",
+            sa.Enum("cause", "contributing_factor", name="causekind", native_enum=False),
+            nullable=False,
         ),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("source_text", sa.Text(), nullable=False),
@@ -143,7 +149,9 @@ def upgrade() -> None:
         sa.Column("condition_id", sa.Integer(), nullable=False),
         sa.Column("symptom_id", sa.Integer(), nullable=False),
         sa.Column(
-            "frequency", sa.Enum("common", "sometimes", "rare", name="frequency"), nullable=False
+            "frequency",
+            sa.Enum("common", "sometimes", "rare", name="frequency", native_enum=False),
+            nullable=False,
         ),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),

@@ -51,7 +51,9 @@ def upgrade() -> None:
         "condition_prior_factor",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("condition_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.Enum("age", "sex", name="priorfactorkind"), nullable=False),
+        sa.Column(
+            "kind", sa.Enum("age", "sex", name="priorfactorkind", native_enum=False), nullable=False
+        ),
         sa.Column("age_min", sa.Integer(), nullable=True),
         sa.Column("age_max", sa.Integer(), nullable=True),
         sa.Column("sex", sa.String(length=10), nullable=True),
@@ -83,7 +85,14 @@ def upgrade() -> None:
         "condition",
         sa.Column(
             "care_level",
-            sa.Enum("self_care", "see_physiotherapist", "see_doctor", "urgent", name="carelevel"),
+            sa.Enum(
+                "self_care",
+                "see_physiotherapist",
+                "see_doctor",
+                "urgent",
+                name="carelevel",
+                native_enum=False,
+            ),
             nullable=False,
             server_default="self_care",
         ),
@@ -97,7 +106,14 @@ def upgrade() -> None:
         "symptom",
         sa.Column(
             "red_flag_level",
-            sa.Enum("self_care", "see_physiotherapist", "see_doctor", "urgent", name="carelevel"),
+            sa.Enum(
+                "self_care",
+                "see_physiotherapist",
+                "see_doctor",
+                "urgent",
+                name="carelevel",
+                native_enum=False,
+            ),
             nullable=True,
         ),
     )
@@ -107,7 +123,7 @@ def upgrade() -> None:
         "symptom_synonym",
         sa.Column(
             "kind",
-            sa.Enum("term", "region", name="synonymkind"),
+            sa.Enum("term", "region", name="synonymkind", native_enum=False),
             nullable=False,
             server_default="term",
         ),

@@ -49,6 +49,7 @@ def upgrade() -> None:
                 "deleted",
                 "restored",
                 name="revisionaction",
+                native_enum=False,
             ),
             nullable=False,
         ),
@@ -69,10 +70,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_condition_revision_slug"), ["slug"], unique=False)
 
     # ### end Alembic commands ###
-    if op.get_bind().dialect.name == "postgresql":
-        # Native enums learn the values the models gained since they were created.
-        op.execute("ALTER TYPE documentkind ADD VALUE IF NOT EXISTS 'edit'")
-        op.execute("ALTER TYPE frequency ADD VALUE IF NOT EXISTS 'absent'")
 
 
 def downgrade() -> None:

@@ -18,7 +18,8 @@ from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
 
 
-def get_symptom(session: Session, slug: str) -> SymptomPublic:
+def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]:
+    """The symptom, and the slugs of the conditions that list it."""
     symptom = session.exec(select(Symptom).where(Symptom.slug == slug)).first()
     if symptom is None:
         raise NotFound(f"No symptom has the slug {slug!r}.")
@@ -28,13 +29,18 @@ def get_symptom(session: Session, slug: str) -> SymptomPublic:
         .where(ConditionSymptom.symptom_id == symptom.id)
         .order_by(col(Condition.slug))
     ).all()
+    return symptom, list(conditions)
+
+
+def get_symptom(session: Session, slug: str) -> SymptomPublic:
+    symptom, conditions = _symptom_and_users(session, slug)
     entry = vocabulary_entries(session, slugs={slug}).get(slug)
     if entry is None:
         entry = VocabularyEntry(slug=symptom.slug, name=symptom.name, region=symptom.region)
     return SymptomPublic(
         **entry.model_dump(),
         in_vocabulary=slug in load_vocabulary_index(session).vocabulary_slugs,
-        conditions=list(conditions),
+        conditions=conditions,
     )
 
 
@@ -75,14 +81,7 @@ def remove_synonym(session: Session, slug: str, text: str, *, author: str) -> No
 
 
 def delete_symptom(session: Session, slug: str, *, author: str) -> None:
-    symptom = session.exec(select(Symptom).where(Symptom.slug == slug)).first()
-    if symptom is None:
-        raise NotFound(f"No symptom has the slug {slug!r}.")
-    used = session.exec(
-        select(Condition.slug)
-        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
-        .where(ConditionSymptom.symptom_id == symptom.id)
-    ).all()
+    symptom, used = _symptom_and_users(session, slug)
     if used:
         raise Conflict(f"{slug!r} is a symptom of {', '.join(used)}; change them first.")
     # Its synonyms and implications go with it (ON DELETE CASCADE); the deletion itself is

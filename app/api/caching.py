@@ -99,8 +99,9 @@ def condition_validators(
 ) -> dict[str, str]:
     """Validators of one condition's representation (``variant`` names which one), and a
     304 while they still hold unless ``check`` is off (answers to edits)."""
-    state = condition_state(session, slug)
-    knowledge = knowledge_state(session)
+    # An answer to an edit shows what the session has just written, not the moment's copy.
+    state = condition_state(session, slug, fresh=not check)
+    knowledge = knowledge_state(session, fresh=not check)
     etag = condition_etag(state, knowledge, variant)
     last_modified = shown_since(state, knowledge)
     if not check:

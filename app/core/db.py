@@ -36,6 +36,10 @@ def create_db_engine(database_url: str) -> Engine:
     if in_memory:
         # One shared connection is the only way an in-memory database outlives a session.
         options["poolclass"] = StaticPool
+    else:
+        # As many connections kept open as threads that serve requests at once (anyio's
+        # default is 40): opening one costs more than a whole cached read.
+        options |= {"pool_size": 40, "max_overflow": 10}
     engine = create_engine(url, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)

@@ -1,8 +1,17 @@
-"""What version of the knowledge a response shows: the validators HTTP caching needs."""
+"""What version of the knowledge a response shows: the validators HTTP caching needs.
 
+Reading them costs a query per request, more than a cached answer itself; so each process
+keeps them for a moment (``VERSION_CHECK_SECONDS``) and forgets them at once when one of its
+own sessions writes. Another process's edit is seen within that moment."""
+
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import Engine, event
 from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionDeleted, ConditionNotFound
@@ -26,7 +35,63 @@ class ConditionState:
     updated_at: datetime
 
 
-def knowledge_state(session: Session) -> KnowledgeState:
+VERSION_CHECK_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    taken_at: float
+    knowledge: KnowledgeState
+    conditions: dict[str, tuple[int, datetime]]
+
+
+_snapshots: "weakref.WeakKeyDictionary[Engine, _Snapshot]" = weakref.WeakKeyDictionary()
+_snapshots_guard = threading.Lock()
+
+
+def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
+    """The versions, from the moment's copy; ``fresh`` reads them in the session itself (a
+    writer answering with what it has just written, before it commits)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _snapshots_guard:
+        snapshot = _snapshots.get(engine)
+    young = snapshot is not None and time.monotonic() - snapshot.taken_at < VERSION_CHECK_SECONDS
+    if snapshot is not None and young and not fresh:
+        return snapshot
+    conditions = {
+        slug: (version, _aware(updated_at))
+        for slug, version, updated_at in session.exec(
+            select(Condition.slug, Condition.version, Condition.updated_at)
+        )
+    }
+    snapshot = _Snapshot(time.monotonic(), _read_knowledge_state(session), conditions)
+    if not fresh:
+        with _snapshots_guard:
+            _snapshots[engine] = snapshot
+    return snapshot
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context: Any) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_versions(session: Session) -> None:
+    """A session of this process changed the base: its next answer reads the new versions."""
+    if session.info.pop("wrote", False):
+        engine = session.get_bind()
+        with _snapshots_guard:
+            if isinstance(engine, Engine):
+                _snapshots.pop(engine, None)
+
+
+def knowledge_state(session: Session, *, fresh: bool = False) -> KnowledgeState:
+    return _snapshot(session, fresh=fresh).knowledge
+
+
+def _read_knowledge_state(session: Session) -> KnowledgeState:
     # The newest rows by id (an index walk each, not a scan): every write adds one.
     newest_document = select(Document.id, Document.imported_at).order_by(col(Document.id).desc())
     newest_revision = select(ConditionRevision.id, ConditionRevision.created_at).order_by(
@@ -45,10 +110,8 @@ def knowledge_state(session: Session) -> KnowledgeState:
     return KnowledgeState(f"{documents}.{revisions}", max(changes, default=EPOCH))
 
 
-def condition_state(session: Session, slug: str) -> ConditionState:
-    row = session.exec(
-        select(Condition.version, Condition.updated_at).where(Condition.slug == slug)
-    ).first()
+def condition_state(session: Session, slug: str, *, fresh: bool = False) -> ConditionState:
+    row = _snapshot(session, fresh=fresh).conditions.get(slug)
     if row is None:
         deleted = session.exec(
             select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)
@@ -57,7 +120,7 @@ def condition_state(session: Session, slug: str) -> ConditionState:
             raise ConditionDeleted(slug)
         raise ConditionNotFound(slug)
     version, updated_at = row
-    return ConditionState(slug, version, _aware(updated_at))
+    return ConditionState(slug, version, updated_at)
 
 
 def shown_since(state: ConditionState, knowledge: KnowledgeState) -> datetime:

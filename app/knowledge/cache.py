@@ -1,13 +1,52 @@
-"""One in-memory copy per database of something built from it, rebuilt when it changes."""
+"""One in-memory copy per database of something built from it, rebuilt when it changes.
 
+Checking whether it changed costs a query; so a copy is trusted for a moment
+(``RECHECK_SECONDS``) and dropped at once when a session of this process writes. Another
+process's write is seen within that moment."""
+
+import threading
+import time
 import weakref
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 Built = TypeVar("Built")
+RECHECK_SECONDS = 0.1
+
+_local_writes: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
+_local_writes_guard = threading.Lock()
+
+
+def local_writes(engine: Engine) -> int:
+    """How many transactions of this process have written to the database (a generation)."""
+    with _local_writes_guard:
+        return _local_writes.get(engine, 0)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context: Any) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _count_write(session: Session) -> None:
+    if session.info.pop("wrote", False):
+        engine = session.get_bind()
+        if isinstance(engine, Engine):
+            with _local_writes_guard:
+                _local_writes[engine] = _local_writes.get(engine, 0) + 1
+
+
+@dataclass(frozen=True)
+class _Copy(Generic[Built]):
+    fingerprint: tuple[int, ...]
+    built: Built
+    checked_at: float
+    generation: int
 
 
 class PerDatabase(Generic[Built]):
@@ -21,17 +60,25 @@ class PerDatabase(Generic[Built]):
     ) -> None:
         self._fingerprint = fingerprint
         self._build = build
-        self._built: weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], Built]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._copies: weakref.WeakKeyDictionary[Engine, _Copy[Built]] = weakref.WeakKeyDictionary()
 
     def get(self, session: Session) -> Built:
-        fingerprint = self._fingerprint(session)
         engine = session.get_bind()
         assert isinstance(engine, Engine)
-        cached = self._built.get(engine)
-        if cached is not None and cached[0] == fingerprint:
-            return cached[1]
+        generation = local_writes(engine)
+        copy = self._copies.get(engine)
+        now = time.monotonic()
+        if (
+            copy is not None
+            and copy.generation == generation
+            and now - copy.checked_at < RECHECK_SECONDS
+            and not session.info.get("wrote")
+        ):
+            return copy.built
+        fingerprint = self._fingerprint(session)
+        if copy is not None and copy.fingerprint == fingerprint:
+            self._copies[engine] = _Copy(fingerprint, copy.built, now, generation)
+            return copy.built
         built = self._build(session)
-        self._built[engine] = (fingerprint, built)
+        self._copies[engine] = _Copy(fingerprint, built, now, generation)
         return built

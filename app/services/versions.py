@@ -1,20 +1,20 @@
 """What version of the knowledge a response shows: the validators HTTP caching needs.
 
 Reading them costs a query per request, more than a cached answer itself; so each process
-keeps them for a moment (``VERSION_CHECK_SECONDS``) and forgets them at once when one of its
-own sessions writes. Another process's edit is seen within that moment."""
+keeps them for a moment and forgets them at once when one of its own sessions writes (see
+app.knowledge.cache). Another process's edit is seen within that moment."""
 
 import threading
 import time
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionDeleted, ConditionNotFound
+from app.knowledge.cache import RECHECK_SECONDS, local_writes
 from app.models import Condition, ConditionRevision, Document
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,12 +35,10 @@ class ConditionState:
     updated_at: datetime
 
 
-VERSION_CHECK_SECONDS = 0.1
-
-
 @dataclass(frozen=True)
 class _Snapshot:
     taken_at: float
+    generation: int
     knowledge: KnowledgeState
     conditions: dict[str, tuple[int, datetime]]
 
@@ -54,10 +52,15 @@ def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
     writer answering with what it has just written, before it commits)."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
+    generation = local_writes(engine)
     with _snapshots_guard:
         snapshot = _snapshots.get(engine)
-    young = snapshot is not None and time.monotonic() - snapshot.taken_at < VERSION_CHECK_SECONDS
-    if snapshot is not None and young and not fresh:
+    current = (
+        snapshot is not None
+        and snapshot.generation == generation
+        and time.monotonic() - snapshot.taken_at < RECHECK_SECONDS
+    )
+    if snapshot is not None and current and not fresh:
         return snapshot
     conditions = {
         slug: (version, _aware(updated_at))
@@ -65,26 +68,11 @@ def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
             select(Condition.slug, Condition.version, Condition.updated_at)
         )
     }
-    snapshot = _Snapshot(time.monotonic(), _read_knowledge_state(session), conditions)
+    snapshot = _Snapshot(time.monotonic(), generation, _read_knowledge_state(session), conditions)
     if not fresh:
         with _snapshots_guard:
             _snapshots[engine] = snapshot
     return snapshot
-
-
-@event.listens_for(Session, "after_flush")
-def _note_write(session: Session, _context: Any) -> None:
-    session.info["wrote"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_versions(session: Session) -> None:
-    """A session of this process changed the base: its next answer reads the new versions."""
-    if session.info.pop("wrote", False):
-        engine = session.get_bind()
-        with _snapshots_guard:
-            if isinstance(engine, Engine):
-                _snapshots.pop(engine, None)
 
 
 def knowledge_state(session: Session, *, fresh: bool = False) -> KnowledgeState:

@@ -19,6 +19,10 @@ class RenderedAnswers:
         self._entries: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._entries.get(key)
+
     def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._entries:
@@ -34,6 +38,12 @@ class RenderedAnswers:
 
 _per_database: "weakref.WeakKeyDictionary[Engine, RenderedAnswers]" = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
+
+
+def already_rendered(engine: Engine, key: str) -> bytes | None:
+    with _guard:
+        answers = _per_database.get(engine)
+    return answers.peek(key) if answers is not None else None
 
 
 def rendered(session: Session, key: str, render: Callable[[], bytes]) -> bytes:

@@ -47,6 +47,30 @@ _snapshots: "weakref.WeakKeyDictionary[Engine, _Snapshot]" = weakref.WeakKeyDict
 _snapshots_guard = threading.Lock()
 
 
+def current_snapshot(engine: Engine) -> _Snapshot | None:
+    """The moment's copy if it is still to be trusted, without touching the database."""
+    with _snapshots_guard:
+        snapshot = _snapshots.get(engine)
+    if (
+        snapshot is not None
+        and snapshot.generation == local_writes(engine)
+        and time.monotonic() - snapshot.taken_at < RECHECK_SECONDS
+    ):
+        return snapshot
+    return None
+
+
+def cached_condition_state(
+    engine: Engine, slug: str
+) -> tuple[ConditionState, KnowledgeState] | None:
+    """A condition's versions from the moment's copy; None when the database must answer."""
+    snapshot = current_snapshot(engine)
+    row = snapshot.conditions.get(slug) if snapshot else None
+    if snapshot is None or row is None:
+        return None
+    return ConditionState(slug, row[0], row[1]), snapshot.knowledge
+
+
 def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
     """The versions, from the moment's copy; ``fresh`` reads them in the session itself (a
     writer answering with what it has just written, before it commits)."""

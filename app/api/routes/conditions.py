@@ -3,12 +3,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
-from app.api.caching import KnowledgeFresh, condition_validators, if_match_version
+from app.api.caching import (
+    KnowledgeFresh,
+    check_fresh,
+    condition_etag,
+    condition_validators,
+    if_match_version,
+)
 from app.api.deps import SessionDep, WriterDep
-from app.api.response_cache import rendered
+from app.api.response_cache import already_rendered, rendered
 from app.core.errors import problem_responses
 from app.schemas import (
     ALWAYS_SHOWN,
@@ -28,6 +36,7 @@ from app.services.editing import (
     replace_condition,
     restore_revision,
 )
+from app.services.versions import cached_condition_state, shown_since
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
 
@@ -84,8 +93,7 @@ def read_conditions(
     response_model=ConditionView,
     responses=problem_responses(404, 410, 422),
 )
-def read_condition(
-    session: SessionDep,
+async def read_condition(
     request: Request,
     slug: SlugPath,
     sections: Annotated[
@@ -103,12 +111,31 @@ def read_condition(
     was reviewed. `slug`, `name`, `source`, `version`, `updated_at` and the disclaimer always
     come. Send `If-None-Match` with the `ETag` you have to get a 304 while it is current."""
     chosen = parse_sections(sections)
-    headers = condition_validators(session, request, slug, ",".join(sorted(chosen or ())))
-    body = rendered(
-        session,
-        headers["ETag"],
-        lambda: get_condition(session, slug).model_dump_json(include=_fields(chosen)).encode(),
-    )
+    variant = ",".join(sorted(chosen or ()))
+    engine = request.app.state.engine
+    # The hot path: current versions and a rendered answer in memory, nothing to wait for,
+    # so it is answered on the event loop without a thread or a database session.
+    cached = cached_condition_state(engine, slug)
+    if cached is not None:
+        state, knowledge = cached
+        etag = condition_etag(state, knowledge, variant)
+        headers = check_fresh(request, etag=etag, last_modified=shown_since(state, knowledge))
+        body = already_rendered(engine, etag)
+        if body is not None:
+            return Response(body, media_type="application/json", headers=headers)
+    return await run_in_threadpool(_read_condition, engine, request, slug, chosen, variant)
+
+
+def _read_condition(
+    engine: Engine, request: Request, slug: str, chosen: set[str] | None, variant: str
+) -> Response:
+    with Session(engine) as session:
+        headers = condition_validators(session, request, slug, variant)
+        body = rendered(
+            session,
+            headers["ETag"],
+            lambda: get_condition(session, slug).model_dump_json(include=_fields(chosen)).encode(),
+        )
     return Response(body, media_type="application/json", headers=headers)
 
 

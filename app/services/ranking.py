@@ -159,8 +159,12 @@ def _ranked(
 
 
 def _entropy(weights: list[float]) -> float:
+    """Entropy in bits of the distribution the weights make once normalised, computed as
+    log2(T) - sum(w log2 w) / T, which needs no division per weight (it runs per question)."""
     total = sum(weights)
-    return -sum(w / total * math.log2(w / total) for w in weights if w > 0)
+    if total <= 0:
+        return 0.0
+    return math.log2(total) - sum(w * math.log2(w) for w in weights if w > 0) / total
 
 
 @dataclass(frozen=True)

@@ -177,8 +177,10 @@ async def post_condition(
     content = await condition_content(
         request, name=name, provenance=provenance, reviewed_on=reviewed_on
     )
-    slug = create_condition(session, content, author=key.name)
-    return _written(session, request, slug, status.HTTP_201_CREATED)
+    # The body is read on the event loop; the database work goes to a thread, so a write
+    # never stalls the other requests this process is serving.
+    slug = await run_in_threadpool(create_condition, session, content, author=key.name)
+    return await run_in_threadpool(_written, session, request, slug, status.HTTP_201_CREATED)
 
 
 @router.put(
@@ -203,10 +205,15 @@ async def put_condition(
     content = await condition_content(
         request, name=name, provenance=provenance, reviewed_on=reviewed_on
     )
-    replace_condition(
-        session, slug, content, author=key.name, expected_version=if_match_version(request, slug)
+    await run_in_threadpool(
+        replace_condition,
+        session,
+        slug,
+        content,
+        author=key.name,
+        expected_version=if_match_version(request, slug),
     )
-    return _written(session, request, slug, status.HTTP_200_OK)
+    return await run_in_threadpool(_written, session, request, slug, status.HTTP_200_OK)
 
 
 @router.patch(
@@ -222,10 +229,15 @@ async def patch_condition_route(
     """A JSON merge patch (RFC 7396) on the condition as `GET` shows it: fields you send
     replace theirs (lists whole), `null` removes one. Needs `If-Match`, like PUT."""
     patch = await merge_patch(request)
-    patch_condition(
-        session, slug, patch, author=key.name, expected_version=if_match_version(request, slug)
+    await run_in_threadpool(
+        patch_condition,
+        session,
+        slug,
+        patch,
+        author=key.name,
+        expected_version=if_match_version(request, slug),
     )
-    return _written(session, request, slug, status.HTTP_200_OK)
+    return await run_in_threadpool(_written, session, request, slug, status.HTTP_200_OK)
 
 
 @router.delete(

@@ -22,11 +22,6 @@ FREQUENCY_MARKERS: list[tuple[re.Pattern[str], Frequency]] = [
 ]
 
 
-def frequency_at(text: str, position: int) -> Frequency:
-    """The frequency the nearest marker before ``position`` gives; common when none does."""
-    return marked_frequency(text, position) or Frequency.common
-
-
 def marked_frequency(text: str, position: int) -> Frequency | None:
     """The frequency the nearest marker before ``position`` gives, if any does."""
     lowered = text.lower()

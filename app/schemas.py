@@ -261,11 +261,27 @@ class MatchedSymptom(BaseModel):
     slug: str
     name: str
     frequency: Frequency
+    frequency_value: float | None = Field(
+        default=None, description="The share of people with the condition who have it, if known."
+    )
+    reported: str | None = Field(
+        default=None, description="For a match: the reported symptom this listing explains."
+    )
+    relation: Literal["exact", "more_specific", "related"] | None = Field(
+        default=None,
+        description="For a match: the condition lists the reported symptom itself (exact), a "
+        "more specific form of it, or a broader or sibling symptom (related, partial credit).",
+    )
 
 
 class ConditionRef(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
     name: str = Field(examples=["Hamstring origin problem"])
+    source_id: str | None = Field(
+        default=None,
+        description="Its id in the outside knowledge base it came from, such as OMIM:147791.",
+        examples=[None],
+    )
 
 
 class Candidate(BaseModel):

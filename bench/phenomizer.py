@@ -38,7 +38,6 @@ FloatArray = npt.NDArray[numpy.float64]
 class Phenomizer:
     def __init__(self, release: Release) -> None:
         ontology = release.ontology
-        self._ontology = ontology
         self._term_ids = list(ontology.terms)
         self._term_index = {term_id: index for index, term_id in enumerate(self._term_ids)}
         self._retired_ids = _retired_ids(ontology)

@@ -1,17 +1,21 @@
 """Every condition as the ranking sees it, held in memory and rebuilt only when it changes.
 
-A lookup then touches only the conditions that list a reported symptom (through
-``conditions_by_symptom``), never the whole base.
+A lookup then touches only the conditions that cover a reported symptom (through the scoring
+index), never the whole base.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.knowledge.cache import PerDatabase
+from app.knowledge.scoring import FloatArray, Hierarchy, Listing, ScoringIndex
 from app.models import (
     Advice,
     AdviceKind,
@@ -23,14 +27,16 @@ from app.models import (
     Frequency,
     PriorFactorKind,
     Symptom,
+    SymptomParent,
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedSymptom:
     slug: str
     name: str
     frequency: Frequency
+    frequency_value: float | None = None  # the share with it, where the source gives one
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class PriorFactor:
 class ConditionProfile:
     slug: str
     name: str
+    source_id: str | None = None
     prior_weight: float = 1.0
     care_level: CareLevel = CareLevel.self_care
     cant_miss: bool = False
@@ -73,7 +80,36 @@ class ConditionProfile:
 @dataclass(frozen=True)
 class ConditionProfiles:
     by_slug: dict[str, ConditionProfile]
-    conditions_by_symptom: dict[str, list[str]]
+    # The same profiles in the order of the scoring index's arrays.
+    ordered: list[ConditionProfile]
+    scoring: ScoringIndex
+
+    @cached_property
+    def base_priors(self) -> FloatArray:
+        return np.array([profile.prior_weight for profile in self.ordered], dtype=np.float64)
+
+    @cached_property
+    def total_base_prior(self) -> float:
+        return float(self.base_priors.sum())
+
+    @cached_property
+    def cant_miss(self) -> npt.NDArray[np.bool_]:
+        return np.array([profile.cant_miss for profile in self.ordered], dtype=bool)
+
+    @cached_property
+    def with_factors(self) -> list[int]:
+        return [number for number, profile in enumerate(self.ordered) if profile.factors]
+
+    def priors(self, *, age: int | None, sex: str | None) -> tuple[FloatArray, float]:
+        """Every condition's prior weight for this person, and their sum; only conditions
+        with age or sex factors are looked at again."""
+        if age is None and sex is None or not self.with_factors:
+            return self.base_priors, self.total_base_prior
+        priors = self.base_priors.copy()
+        for number in self.with_factors:
+            priors[number] = self.ordered[number].prior(age=age, sex=sex)
+        changed = priors[self.with_factors] - self.base_priors[self.with_factors]
+        return priors, self.total_base_prior + float(changed.sum())
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
@@ -88,33 +124,67 @@ def _fingerprint(session: Session) -> tuple[int, ...]:
     return tuple(int(value) for value in row)
 
 
+def listed_probability(listed: ListedSymptom) -> float:
+    """How likely a person with the condition is to have the symptom: the source's share where
+    it gives one, else what its frequency word means. Never quite 0 or 1: no listing is
+    certain, and a certainty would let one answer rule a condition in or out alone."""
+    if listed.frequency is Frequency.absent:
+        return PROBABILITY[Frequency.absent]
+    value = listed.frequency_value
+    if value is None:
+        return PROBABILITY[listed.frequency]
+    return min(max(value, PROBABILITY[Frequency.rare] / 4), MOST_PROBABLE)
+
+
+# What a frequency word means as a probability (see app.services.ranking).
+PROBABILITY = {
+    Frequency.common: 0.8,
+    Frequency.sometimes: 0.4,
+    Frequency.rare: 0.1,
+    Frequency.absent: 0.01,
+}
+MOST_PROBABLE = 0.95
+
+
 def _build(session: Session) -> ConditionProfiles:
     connection = session.connection()
     by_id: dict[int, ConditionProfile] = {}
-    for condition in session.exec(select(Condition)):
+    for condition in session.exec(select(Condition).order_by(col(Condition.id))):
         assert condition.id is not None
         by_id[condition.id] = ConditionProfile(
             slug=condition.slug,
             name=condition.name,
+            source_id=condition.source_id,
             prior_weight=condition.prior_weight,
             care_level=condition.care_level,
             cant_miss=condition.cant_miss,
         )
+    position = {condition_id: number for number, condition_id in enumerate(by_id)}
     links = connection.execute(
         sa_select(
             col(ConditionSymptom.condition_id),
             col(Symptom.slug),
             col(Symptom.name),
             col(ConditionSymptom.frequency),
+            col(ConditionSymptom.frequency_value),
         )
         .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
         .order_by(col(ConditionSymptom.condition_id), col(ConditionSymptom.position))
     )
-    conditions_by_symptom: dict[str, list[str]] = defaultdict(list)
-    for condition_id, slug, name, frequency in links:
-        profile = by_id[condition_id]
-        profile.symptoms[slug] = ListedSymptom(slug, name, Frequency(frequency))
-        conditions_by_symptom[slug].append(profile.slug)
+    listings: list[Listing] = []
+    names: dict[str, str] = {}
+    for condition_id, slug, name, frequency, value in links:
+        # One name string per symptom, however many conditions list it.
+        listed = ListedSymptom(slug, names.setdefault(slug, name), Frequency(frequency), value)
+        by_id[condition_id].symptoms[slug] = listed
+        listings.append(
+            Listing(
+                position[condition_id],
+                slug,
+                listed_probability(listed),
+                listed.frequency is Frequency.absent,
+            )
+        )
     for factor in session.exec(select(ConditionPriorFactor)):
         by_id[factor.condition_id].factors.append(
             PriorFactor(factor.kind, factor.factor, factor.age_min, factor.age_max, factor.sex)
@@ -126,10 +196,25 @@ def _build(session: Session) -> ConditionProfiles:
     )
     for condition_id, text in seek_help:
         by_id[condition_id].seek_help.append(text)
+    ordered = list(by_id.values())
     return ConditionProfiles(
-        by_slug={profile.slug: profile for profile in by_id.values()},
-        conditions_by_symptom=dict(conditions_by_symptom),
+        by_slug={profile.slug: profile for profile in ordered},
+        ordered=ordered,
+        scoring=ScoringIndex([p.slug for p in ordered], listings, _hierarchy(session)),
     )
+
+
+def _hierarchy(session: Session) -> Hierarchy:
+    parent = Symptom.__table__.alias("parent")  # type: ignore[attr-defined]
+    parents: dict[str, list[str]] = defaultdict(list)
+    for slug, parent_slug in session.connection().execute(
+        sa_select(col(Symptom.slug), parent.c.slug)
+        .join(SymptomParent, col(SymptomParent.symptom_id) == col(Symptom.id))
+        .join(parent, parent.c.id == SymptomParent.parent_id)
+        .order_by(col(SymptomParent.id))
+    ):
+        parents[slug].append(parent_slug)
+    return Hierarchy({slug: tuple(items) for slug, items in parents.items()})
 
 
 _profiles = PerDatabase(_fingerprint, _build)

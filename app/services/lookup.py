@@ -4,7 +4,7 @@ explain them, propose the next question and say where to go."""
 from sqlmodel import Session
 
 from app.knowledge.mentions import find_mentions
-from app.knowledge.profiles import ListedSymptom, load_condition_profiles
+from app.knowledge.profiles import ConditionProfiles, ListedSymptom, load_condition_profiles
 from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.schemas import (
     Candidate,
@@ -21,6 +21,7 @@ from app.schemas import (
 )
 from app.services.ranking import (
     Evidence,
+    Match,
     RankedCondition,
     Ranking,
     explain,
@@ -66,14 +67,15 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
         age=request.age,
         sex=request.sex.value if request.sex else None,
     )
-    ranking = rank_candidates(load_condition_profiles(session), evidence)
+    profiles = load_condition_profiles(session)
+    ranking = rank_candidates(profiles, evidence, limit=request.limit)
     return LookupResponse(
         recognized=recognized,
         unrecognized=unrecognized,
         candidates=[_candidate(item) for item in ranking.candidates[: request.limit]],
         something_else=round(ranking.something_else, 4),
         not_listed=round(ranking.not_listed, 4),
-        next_question=_question(index, ranking, evidence),
+        next_question=_question(index, profiles, ranking, evidence),
         triage=assess(index, red_flags, ranking),
     )
 
@@ -105,8 +107,10 @@ def _recognize_all(
     return recognized, unrecognized
 
 
-def _question(index: VocabularyIndex, ranking: Ranking, evidence: Evidence) -> NextQuestion | None:
-    question = next_question(ranking, evidence)
+def _question(
+    index: VocabularyIndex, profiles: ConditionProfiles, ranking: Ranking, evidence: Evidence
+) -> NextQuestion | None:
+    question = next_question(profiles, ranking, evidence)
     if question is None:
         return None
     symptom = index.symptoms[question.symptom]
@@ -119,14 +123,27 @@ def _question(index: VocabularyIndex, ranking: Ranking, evidence: Evidence) -> N
 
 
 def _matched(items: list[ListedSymptom]) -> list[MatchedSymptom]:
-    return [MatchedSymptom(slug=s.slug, name=s.name, frequency=s.frequency) for s in items]
+    return [_listed(item) for item in items]
+
+
+def _listed(item: ListedSymptom, match: Match | None = None) -> MatchedSymptom:
+    return MatchedSymptom(
+        slug=item.slug,
+        name=item.name,
+        frequency=item.frequency,
+        frequency_value=item.frequency_value,
+        reported=match.reported if match else None,
+        relation=match.relation.value if match else None,
+    )
 
 
 def _candidate(item: RankedCondition) -> Candidate:
     return Candidate(
-        condition=ConditionRef(slug=item.profile.slug, name=item.profile.name),
+        condition=ConditionRef(
+            slug=item.profile.slug, name=item.profile.name, source_id=item.profile.source_id
+        ),
         score=round(item.score, 4),
-        matched=_matched(item.matched),
+        matched=[_listed(match.listed, match) for match in item.matched],
         against=_matched(item.against),
         unexpected=_matched(item.unexpected),
         not_mentioned=_matched(item.not_mentioned),

@@ -3,10 +3,17 @@
 The model is naive Bayes with a leak, "something else":
 
 * a condition has a symptom with probability 0.8 if its knowledge lists it as common, 0.4 if
-  sometimes, 0.1 if rare, 0.01 if the knowledge says it does not have it, and 0.02 if the
-  knowledge does not mention it at all (no entry is complete, so an unmentioned symptom weighs
-  against a condition only mildly: 0.02 against the background 0.05, where a symptom the
-  knowledge says it lacks counts 0.01);
+  sometimes, 0.1 if rare (or the share its source gives, such as HPO's frequencies), 0.01 if
+  the knowledge says it does not have it, and 0.02 if the knowledge does not mention it at all
+  (no entry is complete, so an unmentioned symptom weighs against a condition only mildly:
+  0.02 against the background 0.05, where a symptom the knowledge says it lacks counts 0.01);
+* symptoms form a hierarchy (every focal seizure is a seizure). A condition that lists a
+  symptom more specific than the reported one has the reported one. A condition that lists
+  only a broader or a sibling symptom explains it in part: with the listing's probability
+  times the share of conditions covering their most specific common ancestor that also cover
+  the reported symptom, n(reported) / n(ancestor), which is exp(-(IC(reported) - IC(ancestor)))
+  in terms of information content. Such partial credit stops where it falls below the
+  unmentioned 0.02, so a broad ancestor reaching thousands of conditions is never visited;
 * "something else", a condition the knowledge base does not hold, has any symptom with the
   background probability 0.05;
 * the prior of a condition is its knowledge's prior weight (how common it is among the people
@@ -26,20 +33,26 @@ answer has all but ruled it out (below 1%); the triage then still answers to the
 """
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from app.knowledge.profiles import ConditionProfile, ConditionProfiles, ListedSymptom
+import numpy as np
+import numpy.typing as npt
+
+from app.knowledge.profiles import (
+    MOST_PROBABLE,
+    PROBABILITY,
+    ConditionProfile,
+    ConditionProfiles,
+    ListedSymptom,
+    listed_probability,
+)
+from app.knowledge.scoring import EMPTY_FLOATS, EMPTY_INTS, FloatArray, IntArray, ScoringIndex
 from app.models import CareLevel, Frequency
 
-PROBABILITY = {
-    Frequency.common: 0.8,
-    Frequency.sometimes: 0.4,
-    Frequency.rare: 0.1,
-    Frequency.absent: 0.01,
-}
 UNLISTED = 0.02
 BACKGROUND = 0.05
+ABSENT = PROBABILITY[Frequency.absent]
 PRIOR_OF_SOMETHING_ELSE = 10.0
 # The next question weighs the leading candidates; the rest count together with the leak.
 QUESTION_CANDIDATES = 8
@@ -57,12 +70,25 @@ class Evidence:
     sex: str | None = None
 
 
+class Relation(StrEnum):
+    exact = "exact"  # the condition lists the reported symptom
+    more_specific = "more_specific"  # it lists a more specific form of it
+    related = "related"  # it lists a broader or a sibling symptom: partial credit
+
+
+@dataclass(frozen=True)
+class Match:
+    reported: str
+    listed: ListedSymptom
+    relation: Relation
+
+
 @dataclass(frozen=True)
 class RankedCondition:
     profile: ConditionProfile
     score: float
     prior: float
-    matched: list[ListedSymptom]
+    matched: list[Match]
     against: list[ListedSymptom]
     unexpected: list[ListedSymptom]
     not_mentioned: list[ListedSymptom]
@@ -71,64 +97,161 @@ class RankedCondition:
 
 @dataclass(frozen=True)
 class Ranking:
-    candidates: list[RankedCondition]
+    candidates: list[RankedCondition]  # the leaders, as many as asked for
     something_else: float  # no condition in the base explains it
     not_listed: float  # conditions in the base that match none of the symptoms
+    # Every condition that matches a symptom, in ranked order, with its score.
+    positions: IntArray
+    scores: FloatArray
 
 
-def probability(profile: ConditionProfile, symptom: str) -> float:
-    listed = profile.symptoms.get(symptom)
-    return PROBABILITY[listed.frequency] if listed else UNLISTED
+@dataclass(frozen=True)
+class Reach:
+    """How far a reported symptom reaches: itself at full weight, then broader symptoms,
+    most specific first, each with the share of its conditions that the reported one keeps."""
+
+    symptom: str
+    levels: list[tuple[str, float]]
 
 
-def likelihood_ratio(
-    profile: ConditionProfile | None, present: Iterable[str], absent: Iterable[str]
-) -> float:
-    """How much more likely the evidence is under the condition than under "something else";
-    for ``None``, a condition that lists none of the symptoms."""
-
-    def chance(slug: str) -> float:
-        return probability(profile, slug) if profile is not None else UNLISTED
-
-    ratio = 1.0
-    for slug in present:
-        ratio *= chance(slug) / BACKGROUND
-    for slug in absent:
-        ratio *= (1 - chance(slug)) / (1 - BACKGROUND)
-    return ratio
+def reach(index: ScoringIndex, symptom: str) -> Reach:
+    covered = index.covered_by(symptom)
+    broader = sorted(index.hierarchy.lineage(symptom)[1:], key=index.covered_by)
+    levels = [(symptom, 1.0)]
+    for ancestor in broader:
+        share = (covered + 1) / (index.covered_by(ancestor) + 1)
+        if share * MOST_PROBABLE <= UNLISTED:
+            break  # and so are the broader ones after it
+        levels.append((ancestor, share))
+    return Reach(symptom, levels)
 
 
-def rank_candidates(profiles: ConditionProfiles, evidence: Evidence) -> Ranking:
-    """Every condition that lists a reported symptom, most probable first (with the safety rule
-    above). Work grows with the conditions those symptoms touch, plus one pass over the priors."""
-    involved = {
-        slug
-        for symptom in evidence.present | evidence.absent
-        for slug in profiles.conditions_by_symptom.get(symptom, ())
-    }
-    unlisted_ratio = likelihood_ratio(None, evidence.present, evidence.absent)
-    weighted: dict[str, tuple[float, float]] = {}
-    uninvolved_mass = 0.0
-    for slug, profile in profiles.by_slug.items():
-        prior = profile.prior(age=evidence.age, sex=evidence.sex)
-        if slug in involved:
-            ratio = likelihood_ratio(profile, evidence.present, evidence.absent)
-            weighted[slug] = (prior, prior * ratio)
-        else:
-            uninvolved_mass += prior * unlisted_ratio
-    total = PRIOR_OF_SOMETHING_ELSE + uninvolved_mass + sum(w for _, w in weighted.values())
-    ranked = [
-        _ranked(profiles.by_slug[slug], prior, mass / total, evidence)
-        for slug, (prior, mass) in weighted.items()
+def _best_per_condition(conditions: IntArray, values: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Each condition once, with its largest value."""
+    if len(conditions) == 0:
+        return conditions, values
+    order = np.lexsort((-values, conditions))
+    conditions, values = conditions[order], values[order]
+    first = np.r_[True, conditions[1:] != conditions[:-1]]
+    return conditions[first], values[first]
+
+
+def _present_evidence(index: ScoringIndex, symptom: Reach) -> tuple[IntArray, FloatArray]:
+    """The conditions a reported symptom touches, with the probability each gives it."""
+    covers = [(index.cover(level), share) for level, share in symptom.levels]
+    conditions = np.concatenate([cover.conditions for cover, _ in covers])
+    values = np.concatenate([cover.probabilities * share for cover, share in covers])
+    conditions, values = _best_per_condition(conditions, np.maximum(values, UNLISTED))
+    excluded = index.excluded_in(symptom.symptom)
+    if len(excluded):
+        # A condition known not to have it (or anything broader) gives it the least chance.
+        kept = ~np.isin(conditions, excluded)
+        conditions = np.concatenate([conditions[kept], excluded])
+        values = np.concatenate([values[kept], np.full(len(excluded), ABSENT)])
+    return conditions, values
+
+
+def _absent_evidence(index: ScoringIndex, symptom: str) -> tuple[IntArray, FloatArray]:
+    cover = index.cover(symptom)
+    excluded = index.excluded_in(symptom)
+    kept = ~np.isin(cover.conditions, excluded) if len(excluded) else slice(None)
+    conditions = np.concatenate([cover.conditions[kept], excluded])
+    values = np.concatenate([cover.probabilities[kept], np.full(len(excluded), ABSENT)])
+    return conditions, values
+
+
+def rank_candidates(
+    profiles: ConditionProfiles, evidence: Evidence, *, limit: int = QUESTION_CANDIDATES
+) -> Ranking:
+    """Every condition that matches a reported symptom, most probable first (with the safety
+    rule above); the first ``limit`` are described in full. Work grows with the conditions the
+    symptoms reach, not with the base: a condition they do not reach has the same likelihood
+    as every other one they do not reach, so those are counted in one sum of priors."""
+    index = profiles.scoring
+    base = 0.0  # log likelihood ratio of a condition that lists none of the symptoms
+    touched: list[IntArray] = []
+    deltas: list[FloatArray] = []
+    supported: list[IntArray] = []
+    reaches = {symptom: reach(index, symptom) for symptom in sorted(evidence.present)}
+    for symptom in reaches.values():
+        conditions, values = _present_evidence(index, symptom)
+        base += math.log(UNLISTED / BACKGROUND)
+        touched.append(conditions)
+        deltas.append(np.log(values / UNLISTED))
+        supported.append(conditions[values > UNLISTED])
+    for denied in sorted(evidence.absent):
+        conditions, values = _absent_evidence(index, denied)
+        base += math.log((1 - UNLISTED) / (1 - BACKGROUND))
+        touched.append(conditions)
+        deltas.append(np.log((1 - values) / (1 - UNLISTED)))
+    positions: IntArray = EMPTY_INTS
+    sums: FloatArray = EMPTY_FLOATS
+    if touched:
+        positions, inverse = np.unique(np.concatenate(touched), return_inverse=True)
+        sums = np.bincount(inverse, np.concatenate(deltas), len(positions)).astype(np.float64)
+    priors, total_prior = profiles.priors(age=evidence.age, sex=evidence.sex)
+    touched_priors = priors[positions]
+    untouched_prior = max(total_prior - float(touched_priors.sum()), 0.0)
+    with np.errstate(divide="ignore"):
+        log_mass = np.log(touched_priors) + base + sums
+    # Normalise in log space: many symptoms make likelihood ratios beyond a float's range.
+    terms = [math.log(PRIOR_OF_SOMETHING_ELSE)]
+    if untouched_prior > 0:
+        terms.append(math.log(untouched_prior) + base)
+    top = max([*terms, float(log_mass.max())] if len(log_mass) else terms)
+    scores = np.exp(log_mass - top)
+    total = float(scores.sum()) + sum(math.exp(term - top) for term in terms)
+    scores /= total
+    something_else = math.exp(terms[0] - top) / total
+    shown = np.isin(positions, np.concatenate(supported)) if supported else positions < 0
+    positions, scores = positions[shown], scores[shown]
+    promoted = _promoted(profiles, evidence, positions, scores)
+    order = np.lexsort((index.slug_order[positions], -scores, ~promoted))
+    positions, scores = positions[order], scores[order]
+    described = max(limit, QUESTION_CANDIDATES) + int(promoted.sum())
+    candidates = [
+        _ranked(
+            profiles.ordered[int(position)],
+            float(priors[position]),
+            float(score),
+            evidence,
+            reaches,
+            index,
+            promoted=bool(promoted[order][number]),
+        )
+        for number, (position, score) in enumerate(
+            zip(positions[:described], scores[:described], strict=True)
+        )
     ]
-    shown = [item for item in ranked if item.matched]
-    shown.sort(key=lambda item: (not item.promoted_for_safety, -item.score, item.profile.slug))
-    hidden = 1 - PRIOR_OF_SOMETHING_ELSE / total - sum(item.score for item in shown)
-    return Ranking(shown, PRIOR_OF_SOMETHING_ELSE / total, max(hidden, 0.0))
+    hidden = 1 - something_else - float(scores.sum())
+    return Ranking(candidates, something_else, max(hidden, 0.0), positions, scores)
+
+
+def _promoted(
+    profiles: ConditionProfiles, evidence: Evidence, positions: IntArray, scores: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """The can't-miss conditions whose warning signs are reported, unless ruled out."""
+    promoted = np.zeros(len(positions), dtype=bool)
+    if not evidence.red_flags:
+        return promoted
+    for number in np.flatnonzero(profiles.cant_miss[positions] & (scores >= SAFETY_FLOOR)):
+        profile = profiles.ordered[int(positions[number])]
+        promoted[number] = any(
+            profile.symptoms[slug].frequency is not Frequency.absent
+            for slug in evidence.red_flags & profile.symptoms.keys()
+        )
+    return promoted
 
 
 def _ranked(
-    profile: ConditionProfile, prior: float, score: float, evidence: Evidence
+    profile: ConditionProfile,
+    prior: float,
+    score: float,
+    evidence: Evidence,
+    reaches: dict[str, Reach],
+    index: ScoringIndex,
+    *,
+    promoted: bool,
 ) -> RankedCondition:
     has = {
         slug: item
@@ -138,33 +261,68 @@ def _ranked(
     lacks = {
         slug: item for slug, item in profile.symptoms.items() if item.frequency is Frequency.absent
     }
+    hierarchy = index.hierarchy
+    matched = [
+        found
+        for symptom in reaches.values()
+        if (found := _explanation(symptom, has, index)) is not None
+    ]
+    explained = {match.listed.slug for match in matched}
     return RankedCondition(
         profile=profile,
         score=score,
         prior=prior,
-        matched=[has[s] for s in sorted(evidence.present) if s in has],
-        against=[has[s] for s in sorted(evidence.absent) if s in has],
-        unexpected=[lacks[s] for s in sorted(evidence.present) if s in lacks],
+        matched=matched,
+        against=[
+            item
+            for symptom in sorted(evidence.absent)
+            for slug, item in has.items()
+            if slug == symptom or symptom in hierarchy.ancestors(slug)
+        ],
+        unexpected=[
+            lacks[slug]
+            for symptom in sorted(evidence.present)
+            for slug in hierarchy.lineage(symptom)
+            if slug in lacks
+        ],
         not_mentioned=[
             item
             for slug, item in has.items()
             if item.frequency is Frequency.common
             and slug not in evidence.present
             and slug not in evidence.absent
+            and slug not in explained
         ],
-        promoted_for_safety=profile.cant_miss
-        and bool(evidence.red_flags & has.keys())
-        and score >= SAFETY_FLOOR,
+        promoted_for_safety=promoted,
     )
 
 
-def _entropy(weights: list[float]) -> float:
-    """Entropy in bits of the distribution the weights make once normalised, computed as
-    log2(T) - sum(w log2 w) / T, which needs no division per weight (it runs per question)."""
-    total = sum(weights)
-    if total <= 0:
-        return 0.0
-    return math.log2(total) - sum(w * math.log2(w) for w in weights if w > 0) / total
+def _explanation(
+    symptom: Reach, has: dict[str, ListedSymptom], index: ScoringIndex
+) -> Match | None:
+    """What the condition lists that explains a reported symptom best, if anything does."""
+    reported = symptom.symptom
+    if reported in has:
+        return Match(reported, has[reported], Relation.exact)
+    hierarchy = index.hierarchy
+    narrower = [item for slug, item in has.items() if reported in hierarchy.ancestors(slug)]
+    if narrower:
+        return Match(reported, max(narrower, key=listed_probability), Relation.more_specific)
+    for level, _share in symptom.levels[1:]:
+        related = [item for slug, item in has.items() if level in hierarchy.ancestors(slug)]
+        if related:
+            return Match(reported, max(related, key=listed_probability), Relation.related)
+    return None
+
+
+def _entropies(weights: FloatArray) -> FloatArray:
+    """Entropy in bits of each row's distribution once normalised, computed as
+    log2(T) - sum(w log2 w) / T, which needs no division per weight."""
+    totals = weights.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(weights > 0, np.log2(np.where(weights > 0, weights, 1)), 0.0)
+        entropy = np.log2(totals) - (weights * logs).sum(axis=-1) / totals
+    return np.where(totals > 0, entropy, 0.0)
 
 
 @dataclass(frozen=True)
@@ -178,27 +336,35 @@ class Question:
 USEFUL_GAIN = 0.01
 
 
-def next_question(ranking: Ranking, evidence: Evidence) -> Question | None:
+def next_question(
+    profiles: ConditionProfiles, ranking: Ranking, evidence: Evidence
+) -> Question | None:
     """The symptom whose answer best separates the leading candidates: the largest expected
-    fall in the entropy (in bits) of who explains the complaint."""
+    fall in the entropy (in bits) of who explains the complaint. Every answer is scored at
+    once, as arrays: a condition from a large base lists hundreds of symptoms."""
     leaders = ranking.candidates[:QUESTION_CANDIDATES]
     if not leaders:
         return None
+    index = profiles.scoring
     rest = max(1 - sum(item.score for item in leaders), 0.0)
-    weights = [item.score for item in leaders] + [rest]
-    asked = evidence.present | evidence.absent
+    weights = np.array([item.score for item in leaders] + [rest])
+    # A broader form of a reported symptom is answered already.
+    answered = {slug for symptom in evidence.present for slug in index.hierarchy.lineage(symptom)}
+    asked = answered | evidence.absent
     options = sorted({slug for item in leaders for slug in item.profile.symptoms} - asked)
-    before = _entropy(weights)
     best: Question | None = None
-    for symptom in options:
-        chances = [probability(item.profile, symptom) for item in leaders] + [BACKGROUND]
-        yes = [w * p for w, p in zip(weights, chances, strict=True)]
-        no = [w * (1 - p) for w, p in zip(weights, chances, strict=True)]
-        p_yes = sum(yes) / sum(weights)
-        expected = p_yes * _entropy(yes) + (1 - p_yes) * _entropy(no)
-        gain = before - expected
-        if best is None or gain > best.information_gain + 1e-12:
-            best = Question(symptom, gain)
+    if options:
+        leader_positions = ranking.positions[: len(leaders)]
+        chances = np.full((len(options), len(leaders) + 1), UNLISTED)
+        chances[:, -1] = BACKGROUND
+        for row, option in enumerate(options):
+            chances[row, :-1] = _chances_of(index, option, leader_positions)
+        yes = weights * chances
+        no = weights * (1 - chances)
+        p_yes = yes.sum(axis=1) / weights.sum()
+        gains = _entropies(weights) - (p_yes * _entropies(yes) + (1 - p_yes) * _entropies(no))
+        chosen = int(np.argmax(gains))
+        best = Question(options[chosen], float(gains[chosen]))
     if best is None or best.information_gain < USEFUL_GAIN:
         # Nothing left separates the leaders: make sure no warning sign is being missed.
         unasked = [
@@ -212,6 +378,21 @@ def next_question(ranking: Ranking, evidence: Evidence) -> Question | None:
     return best
 
 
+def _chances_of(index: ScoringIndex, symptom: str, positions: IntArray) -> FloatArray:
+    """The probability each of these conditions gives a symptom (listed, or more specific)."""
+    chances = np.full(len(positions), UNLISTED)
+    cover = index.cover(symptom)
+    if len(cover.conditions):
+        found = np.searchsorted(cover.conditions, positions)
+        found = np.minimum(found, len(cover.conditions) - 1)
+        hit = cover.conditions[found] == positions
+        chances[hit] = cover.probabilities[found[hit]]
+    excluded = index.excluded_in(symptom)
+    if len(excluded):
+        chances[np.isin(positions, excluded)] = ABSENT
+    return chances
+
+
 def explain(ranked: RankedCondition) -> str:
     """One paragraph a person can read: what fits, what does not, what was not asked."""
     profile = ranked.profile
@@ -221,7 +402,7 @@ def explain(ranked: RankedCondition) -> str:
             f"Listed first for safety: {profile.name.lower()} must not be missed, and you "
             "reported one of its warning signs."
         )
-    described = ", ".join(f"{s.name.lower()} ({s.frequency.value})" for s in ranked.matched)
+    described = ", ".join(_describe(match) for match in ranked.matched)
     parts.append(f"{profile.name} fits {len(ranked.matched)} of your symptoms: {described}.")
     if ranked.against:
         names = ", ".join(s.name.lower() for s in ranked.against)
@@ -236,6 +417,16 @@ def explain(ranked: RankedCondition) -> str:
         parts.append(f"If it is this, it needs {_care_words(ranked.profile.care_level)}.")
     parts.append(f"Probability under this service's model: {ranked.score:.0%}.")
     return " ".join(parts)
+
+
+def _describe(match: Match) -> str:
+    listed = match.listed
+    how = f"{listed.name.lower()} ({listed.frequency.value})"
+    if match.relation is Relation.more_specific:
+        return f"{how}, a form of what you reported"
+    if match.relation is Relation.related:
+        return f"{how}, related to what you reported"
+    return how
 
 
 def _care_words(level: CareLevel) -> str:

@@ -9,7 +9,16 @@ from fastapi_offline import FastAPIOffline
 from sqlmodel import Session
 
 from app.api.caching import NotModified, not_modified_response
-from app.api.routes import conditions, embed, exchange, health, lookup, parse, symptoms
+from app.api.routes import (
+    conditions,
+    embed,
+    exchange,
+    health,
+    lookup,
+    parse,
+    sources,
+    symptoms,
+)
 from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers, problem_responses
@@ -79,6 +88,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # Outermost, so every answer (a 413, a 304, a problem) is counted and logged.
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
-    for module in (conditions, symptoms, lookup, parse, embed, exchange, health):
+    for module in (conditions, symptoms, lookup, parse, sources, embed, exchange, health):
         app.include_router(module.router)
     return app

@@ -23,7 +23,8 @@ NOT_A_DIAGNOSIS = (
     "control, see a doctor or physiotherapist."
 )
 
-MAX_SYMPTOMS = 50
+# A clinician's list of observed or excluded phenotype terms can run to well over a hundred.
+MAX_SYMPTOMS = 200
 MAX_PHRASE_LENGTH = 200
 SymptomPhrase = Annotated[
     str,
@@ -45,6 +46,14 @@ class ConditionSymptomPublic(BaseModel):
     name: str = Field(examples=["Pain when driving"])
     region: str | None = Field(examples=["activity"])
     frequency: Frequency = Field(description="How often people with the condition have it.")
+    frequency_value: float | None = Field(
+        default=None,
+        description="The share of people with it who have the symptom, where the source gives "
+        "one (HPO's frequencies); null otherwise.",
+    )
+    source_id: str | None = Field(
+        default=None, description="The symptom's id in its ontology, such as HP:0001250."
+    )
     text: str = Field(description="The page's own wording of the symptom.")
 
 
@@ -90,6 +99,11 @@ class PriorFactorPublic(BaseModel):
 
 class ConditionPublic(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
+    source_id: str | None = Field(
+        default=None,
+        description="Its id in the outside knowledge base it came from (OMIM:147791, "
+        "ORPHA:558); null for the service's own content.",
+    )
     name: str = Field(examples=["Hamstring origin problem"])
     aliases: list[str] = Field(description="Other names of the condition.")
     summary: str | None
@@ -116,7 +130,7 @@ class ConditionPublic(BaseModel):
 
 
 # What `?sections=` answers: these always come, the rest only when chosen.
-ALWAYS_SHOWN = ("slug", "name", "source", "version", "updated_at", "disclaimer")
+ALWAYS_SHOWN = ("slug", "source_id", "name", "source", "version", "updated_at", "disclaimer")
 ConditionView = create_model(  # type: ignore[call-overload]
     "ConditionView",
     __doc__="A condition with the sections asked for (all of them by default).",
@@ -404,6 +418,8 @@ class SymptomInput(BaseModel):
     )
     region: str | None = Field(default=None, description="Read-only; ignored.")
     frequency: Frequency = Frequency.common
+    frequency_value: float | None = Field(default=None, description="Read-only; ignored.")
+    source_id: str | None = Field(default=None, description="Read-only; ignored.")
     text: LongText = Field(description="The page's own wording of the symptom.")
 
 
@@ -496,6 +512,7 @@ class ConditionInput(BaseModel):
     )
 
     slug: str | None = Field(default=None, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    source_id: str | None = Field(default=None, description="Read-only; ignored.")
     name: ShortText
     aliases: list[ShortText] = Field(default_factory=list, max_length=50)
     summary: LongText | None = None
@@ -569,6 +586,9 @@ class SymptomPublic(VocabularyEntry):
         description="False for a symptom a page made of its own wording; only vocabulary "
         "symptoms are recognised in people's words."
     )
+    source_id: str | None = Field(
+        default=None, description="Its id in the ontology it came from, such as HP:0001250."
+    )
     conditions: list[str] = Field(description="Slugs of the conditions that list it.")
 
 
@@ -580,3 +600,21 @@ class SynonymInput(BaseModel):
         default="term",
         description="A term names the symptom; a region word names only its body part.",
     )
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+class SourceSummary(BaseModel):
+    key: str = Field(examples=["hpo"])
+    name: str = Field(examples=["Human Phenotype Ontology"])
+    release: str = Field(examples=["2025-01-16"])
+    url: str
+    license: str = Field(description="The terms under which this service uses it.")
+    acknowledgement: str = Field(description="What the source asks a service using it to show.")
+    imported_at: datetime
+    conditions: int = Field(description="How many conditions here come from it.")
+
+
+class SourceList(BaseModel):
+    items: list[SourceSummary]

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.core.config import PROJECT_ROOT, Settings
+from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.knowledge.drafting import DocumentSource
 from app.knowledge.store import (
@@ -106,6 +106,17 @@ def empty_database_url(databases: Databases) -> Iterator[str]:
     url = databases.new()
     yield url
     databases.drop(url)
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A SQLite file that the command line (which reads its settings from the environment)
+    works on."""
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    monkeypatch.setenv("KB_DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -73,8 +73,8 @@ class TestSections:
         response = client.get(CONDITION, params={"sections": "self_help,prevention"})
         body = response.json()
         assert set(body) == {
-            "slug", "name", "source", "version", "updated_at", "disclaimer", "self_help",
-            "prevention",
+            "slug", "source_id", "name", "source", "version", "updated_at", "disclaimer",
+            "self_help", "prevention",
         }  # fmt: skip
         assert len(body["self_help"]) == 6
         assert response.headers["etag"] != client.get(CONDITION).headers["etag"]

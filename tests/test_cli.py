@@ -1,28 +1,16 @@
 """python -m app import: one summary line per page, a non-zero exit on any error."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.core.config import get_settings
 from app.core.db import create_db_engine
 from app.models import Condition
 from app.services.keys import authenticate
 
 PAGE = "# Ischial bursitis\nSymptoms\n1. pain when sitting\nSelf help\n1. Use a cushion\n"
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
-    monkeypatch.setenv("KB_DATABASE_URL", url)
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
 
 
 def _slugs(url: str) -> list[str]:

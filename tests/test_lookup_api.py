@@ -140,7 +140,7 @@ class TestBadLookups:
             ({"symptoms": []}, "body"),
             ({"text": ""}, "body.text"),
             ({"text": "x" * 2001}, "body.text"),
-            ({"symptoms": ["x"] * 51}, "body.symptoms"),
+            ({"symptoms": ["x"] * 201}, "body.symptoms"),
             ({"symptoms": ["x" * 201]}, "body.symptoms.0"),
             ({"symptoms": ["  "]}, "body.symptoms.0"),
             ({"symptoms": ["x"], "age": -1}, "body.age"),

@@ -66,6 +66,33 @@ class ConditionProfile:
     symptoms: dict[str, ListedSymptom] = field(default_factory=dict)
     factors: list[PriorFactor] = field(default_factory=list)
     seek_help: list[str] = field(default_factory=list)
+    _below: dict[str, ListedSymptom] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def has(self) -> dict[str, ListedSymptom]:
+        return {
+            slug: item
+            for slug, item in self.symptoms.items()
+            if item.frequency is not Frequency.absent
+        }
+
+    @cached_property
+    def lacks(self) -> dict[str, ListedSymptom]:
+        return {
+            slug: item for slug, item in self.symptoms.items() if item.frequency is Frequency.absent
+        }
+
+    def listed_below(self, hierarchy: Hierarchy) -> dict[str, ListedSymptom]:
+        """For every symptom at or above one the condition has, the most probable listing at
+        or below it: what explains that symptom. Built the first time it is asked for (only
+        leading candidates ever are) and kept with the profile."""
+        if self._below is None:
+            below: dict[str, ListedSymptom] = {}
+            for item in sorted(self.has.values(), key=listed_probability):
+                for slug in hierarchy.lineage(item.slug):
+                    below[slug] = item
+            self._below = below
+        return self._below
 
     def prior(self, *, age: int | None, sex: str | None) -> float:
         """The condition's prior weight for this person: its base weight times every age or
@@ -200,7 +227,14 @@ def _build(session: Session) -> ConditionProfiles:
     return ConditionProfiles(
         by_slug={profile.slug: profile for profile in ordered},
         ordered=ordered,
-        scoring=ScoringIndex([p.slug for p in ordered], listings, _hierarchy(session)),
+        scoring=ScoringIndex(
+            [p.slug for p in ordered],
+            listings,
+            _hierarchy(session),
+            frozenset(
+                session.exec(select(Symptom.slug).where(col(Symptom.source_id).is_not(None)))
+            ),
+        ),
     )
 
 

@@ -63,9 +63,16 @@ class Hierarchy:
 
 
 class ScoringIndex:
-    def __init__(self, slugs: list[str], listings: Iterable[Listing], hierarchy: Hierarchy) -> None:
+    def __init__(
+        self,
+        slugs: list[str],
+        listings: Iterable[Listing],
+        hierarchy: Hierarchy,
+        ontology_terms: frozenset[str] = frozenset(),
+    ) -> None:
         self.slugs = slugs
         self.hierarchy = hierarchy
+        self.ontology_terms = ontology_terms  # symptoms that are terms of an outside ontology
         symptom_numbers: dict[str, int] = {}
         covered_symptom: list[int] = []
         covering_condition: list[int] = []

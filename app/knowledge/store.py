@@ -32,6 +32,7 @@ from app.models import (
     RevisionAction,
     Symptom,
     SymptomImplication,
+    SymptomParent,
     SymptomSynonym,
     SynonymKind,
 )
@@ -124,7 +125,41 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
             )
     session.flush()
     _write_implications(session, vocabulary, document.id)
+    _write_parents(session, vocabulary, document.id)
     return True
+
+
+def _write_parents(session: Session, vocabulary: Vocabulary, document_id: int) -> None:
+    """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
+    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+    for entry in vocabulary.entries:
+        session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id) == ids[entry.slug]))
+        for parent in entry.parents:
+            if parent not in ids:
+                raise DocumentError(
+                    vocabulary.file_name, 1, f"{entry.slug!r} has unknown parent {parent!r}"
+                )
+            session.add(
+                SymptomParent(
+                    symptom_id=ids[entry.slug], parent_id=ids[parent], document_id=document_id
+                )
+            )
+    session.flush()
+    parents: dict[int, list[int]] = {}
+    for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
+        parents.setdefault(child, []).append(parent_id)
+    for entry in vocabulary.entries:
+        start = ids[entry.slug]
+        pending, seen = list(parents.get(start, [])), set()
+        while pending:
+            current = pending.pop()
+            if current == start:
+                raise DocumentError(
+                    vocabulary.file_name, 1, f"{entry.slug!r} would be its own ancestor"
+                )
+            if current not in seen:
+                seen.add(current)
+                pending.extend(parents.get(current, []))
 
 
 def _write_implications(session: Session, vocabulary: Vocabulary, document_id: int) -> None:

@@ -102,6 +102,16 @@ def normalize_phrase(text: str) -> str:
     return " ".join(token.stem for token in tokenize(text))
 
 
+# An id in an outside knowledge base, such as HP:0001250 or OMIM:147791.
+SOURCE_ID = re.compile(r"^[A-Za-z]+:\d+$")
+
+
+def slug_for_source_id(source_id: str) -> str:
+    """``HP:0001250`` is ``hp-0001250``, ``ORPHA:558`` is ``orpha-558``: the slug of what an
+    outside knowledge base imported, so either names it."""
+    return source_id.lower().replace(":", "-")
+
+
 def make_slug(text: str) -> str:
     return str(slugify(text, max_length=80, word_boundary=True))
 

@@ -32,6 +32,11 @@ class VocabularyEntry(BaseModel):
     implies: list[str] = Field(
         default_factory=list, description="Slugs of symptoms that naming this one names too."
     )
+    parents: list[str] = Field(
+        default_factory=list,
+        description="Slugs of broader symptoms this one is a kind of: a condition that lists "
+        "this one explains a report of a broader one, and partly of a sibling.",
+    )
 
 
 class VocabularyFile(BaseModel):
@@ -71,13 +76,14 @@ def parse_vocabulary(file_name: str, text: str) -> Vocabulary:
             )
         seen[entry.slug] = index
     for index, entry in enumerate(parsed.symptom):
-        for implied in entry.implies:
-            if implied not in seen or implied == entry.slug:
-                raise DocumentError(
-                    file_name,
-                    _entry_line(text, index),
-                    f"{entry.slug!r} implies {implied!r}, which is not another symptom here",
-                )
+        for relation, others in (("implies", entry.implies), ("has parent", entry.parents)):
+            for other in others:
+                if other not in seen or other == entry.slug:
+                    raise DocumentError(
+                        file_name,
+                        _entry_line(text, index),
+                        f"{entry.slug!r} {relation} {other!r}, which is not another symptom here",
+                    )
     return Vocabulary(file_name, text, parsed.symptom)
 
 

@@ -1,6 +1,6 @@
 """The vocabulary in memory: the matcher and every phrase, rebuilt only when it changes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.knowledge.cache import PerDatabase
 from app.knowledge.matcher import SymptomMatcher, make_term
+from app.knowledge.text import normalize_phrase
 from app.models import (
     CareLevel,
     Document,
@@ -43,6 +44,11 @@ class VocabularyIndex:
     region_matcher: SymptomMatcher
     vocabulary_slugs: frozenset[str]
     implications: dict[str, tuple[str, ...]]
+    # An ontology's terms are named exactly, not found in running text: lower-cased ids
+    # (HP:0001250 and its earlier ids) and the normalised names and synonyms of its terms.
+    identifiers: dict[str, str] = field(default_factory=dict)
+    ontology_names: dict[str, str] = field(default_factory=dict)
+    warning_signs: frozenset[str] = frozenset()  # symptoms that are red flags
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
@@ -80,14 +86,22 @@ def _build(session: Session) -> VocabularyIndex:
     # stays that page's, or one page's "pain" would become every later page's symptom.
     phrases = [Phrase(row.slug, row.name) for row, kind in rows if kind == DocumentKind.vocabulary]
     region_phrases: list[Phrase] = []
-    # Synonyms come only from the vocabulary.
+    identifiers = {row.source_id.lower(): row.slug for row, _kind in rows if row.source_id}
+    ontology_names = {
+        normalize_phrase(row.name): row.slug for row, kind in rows if kind == DocumentKind.ontology
+    }
     synonyms = session.exec(
-        select(Symptom.slug, SymptomSynonym.text, SymptomSynonym.kind).join(
-            SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id)
-        )
+        select(Symptom.slug, SymptomSynonym.text, SymptomSynonym.kind, Document.kind)
+        .join(SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id))
+        .join(Document, col(Document.id) == col(SymptomSynonym.document_id))
     )
-    for slug, text, kind in synonyms:
-        (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
+    for slug, text, kind, source_kind in synonyms:
+        if kind == SynonymKind.identifier:
+            identifiers.setdefault(text.lower(), slug)
+        elif source_kind == DocumentKind.ontology:
+            ontology_names.setdefault(normalize_phrase(text), slug)
+        else:
+            (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
     implied = Symptom.__table__.alias("implied")  # type: ignore[attr-defined]
     implications: dict[str, list[str]] = {}
     for slug, implied_slug in session.exec(
@@ -105,6 +119,9 @@ def _build(session: Session) -> VocabularyIndex:
         vocabulary_slugs=frozenset(
             row.slug for row, kind in rows if kind == DocumentKind.vocabulary
         ),
+        identifiers=identifiers,
+        ontology_names=ontology_names,
+        warning_signs=frozenset(slug for slug, known in symptoms.items() if known.red_flag_level),
     )
 
 

@@ -111,6 +111,7 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
     )
     return ConditionPublic(
         slug=condition.slug,
+        source_id=condition.source_id,
         name=condition.name,
         aliases=list(aliases),
         summary=condition.summary,
@@ -120,6 +121,8 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
                 name=symptom.name,
                 region=symptom.region,
                 frequency=link.frequency,
+                frequency_value=link.frequency_value,
+                source_id=symptom.source_id,
                 text=link.text,
             )
             for link, symptom in symptoms

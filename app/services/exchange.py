@@ -22,6 +22,7 @@ from app.models import (
     RevisionAction,
     Symptom,
     SymptomImplication,
+    SymptomParent,
     SymptomSynonym,
     SynonymKind,
 )
@@ -33,11 +34,14 @@ EXPORT_FILE_NAME = "export.json"
 
 
 def export_knowledge(session: Session) -> KnowledgeExport:
+    """The base's own content. Conditions from an outside release (HPO) are left out: their
+    release is their record, and `import-hpo` brings them back exactly."""
+    own = select(Condition.slug).where(col(Condition.source_id).is_(None))
     conditions = [
         ConditionInput.model_validate_json(
             get_condition(session, slug).model_dump_json(exclude={"disclaimer"})
         )
-        for slug in session.exec(select(Condition.slug).order_by(col(Condition.slug))).all()
+        for slug in session.exec(own.order_by(col(Condition.slug))).all()
     ]
     return KnowledgeExport(
         exported_at=datetime.now(UTC),
@@ -91,6 +95,15 @@ def vocabulary_entries(
         .order_by(col(SymptomImplication.id))
     ):
         implications.setdefault(symptom_id, []).append(implied_slug)
+    parent = Symptom.__table__.alias("parent")  # type: ignore[attr-defined]
+    parents: dict[int, list[str]] = {}
+    for symptom_id, parent_slug in session.exec(
+        select(SymptomParent.symptom_id, parent.c.slug)
+        .join(parent, parent.c.id == SymptomParent.parent_id)
+        .where(col(SymptomParent.symptom_id).in_(ids))
+        .order_by(col(SymptomParent.id))
+    ):
+        parents.setdefault(symptom_id, []).append(parent_slug)
     return {
         symptom.slug: VocabularyEntry(
             slug=symptom.slug,
@@ -103,6 +116,7 @@ def vocabulary_entries(
             if symptom.red_flag_level is not None and symptom.red_flag_advice
             else None,
             implies=implications.get(symptom.id or 0, []),
+            parents=parents.get(symptom.id or 0, []),
         )
         for symptom in symptoms
     }

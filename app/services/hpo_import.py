@@ -20,8 +20,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.knowledge import search_index
-from app.knowledge.hpo import Disease, Release, Term
+from app.knowledge.hpo import Disease, Ontology, Release, Term
 from app.knowledge.text import normalize_phrase
+from app.knowledge.text import slug_for_source_id as slug_for
 from app.models import (
     CareLevel,
     Condition,
@@ -56,11 +57,6 @@ SOURCE_ACKNOWLEDGEMENT = (
 RARE_DISEASE_PRIOR = 0.0001
 # An annotation without a frequency says only that the disease can have it.
 UNKNOWN_FREQUENCY = Frequency.sometimes
-
-
-def slug_for(source_id: str) -> str:
-    """``HP:0001250`` is ``hp-0001250``, ``ORPHA:558`` is ``orpha-558``."""
-    return source_id.lower().replace(":", "-")
 
 
 def frequency_bucket(value: float | None, *, excluded: bool) -> Frequency:
@@ -130,7 +126,7 @@ def import_hpo(
     session.flush()
     assert document.id is not None
     _write_source(session, version, document.id)
-    symptom_ids = _write_terms(session, release.ontology.terms, document.id, progress)
+    symptom_ids = _write_terms(session, release.ontology, document.id, progress)
     counts = _write_diseases(
         session,
         release.annotations.diseases,
@@ -187,10 +183,11 @@ def _execute_many(session: Session, statement: Any, rows: Sequence[dict[str, Any
 
 
 def _write_terms(
-    session: Session, terms: dict[str, Term], document_id: int, progress: Progress
+    session: Session, ontology: Ontology, document_id: int, progress: Progress
 ) -> dict[str, int]:
     """Every term a symptom, with its names, earlier ids and parents; the id of each symptom
     by term id. Terms the release retired stay while a condition still has them."""
+    terms = ontology.terms
     advance = progress.stage("Terms", len(terms))
     connection = session.connection()
     stored = {
@@ -226,7 +223,7 @@ def _write_terms(
     )
     ids = _ids_by_source_id(session, Symptom)
     advance(len(terms) // 3)
-    _write_synonyms(session, terms, ids, document_id)
+    _write_synonyms(session, ontology, ids, document_id)
     advance(len(terms) // 3)
     _write_parents(session, terms, ids, document_id)
     advance(len(terms) - 2 * (len(terms) // 3))
@@ -245,10 +242,14 @@ def _bind(name: str) -> Any:
 
 
 def _write_synonyms(
-    session: Session, terms: dict[str, Term], ids: dict[str, int], document_id: int
+    session: Session, ontology: Ontology, ids: dict[str, int], document_id: int
 ) -> None:
     wanted: set[tuple[int, str, str, SynonymKind]] = set()
-    for term in terms.values():
+    # An obsolete term's id names the term that replaced it.
+    for old, new in ontology.replaced_by.items():
+        if new in ids:
+            wanted.add((ids[new], old, old.lower(), SynonymKind.identifier))
+    for term in ontology.terms.values():
         seen = {normalize_phrase(term.name)}
         for text in term.synonyms:
             normalized = normalize_phrase(text)

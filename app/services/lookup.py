@@ -53,20 +53,7 @@ def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
 def look_up(session: Session, request: LookupRequest) -> LookupResponse:
     index = load_vocabulary_index(session)
     recognized, unrecognized = _recognize_all(index, request)
-    present = {item.symptom.slug for item in recognized if item.present}
-    # A symptom both reported and denied is taken as reported: the person has it somewhere.
-    absent = {item.symptom.slug for item in recognized if not item.present} - present
-    red_flags = {slug for slug in present if index.symptoms[slug].red_flag_level is not None}
-    evidence = Evidence(
-        present=frozenset(present),
-        absent=frozenset(absent),
-        red_flags=frozenset(red_flags),
-        warning_signs=frozenset(
-            slug for slug, symptom in index.symptoms.items() if symptom.red_flag_level
-        ),
-        age=request.age,
-        sex=request.sex.value if request.sex else None,
-    )
+    evidence = gather_evidence(index, request, recognized)
     profiles = load_condition_profiles(session)
     ranking = rank_candidates(profiles, evidence, limit=request.limit)
     return LookupResponse(
@@ -76,7 +63,31 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
         something_else=round(ranking.something_else, 4),
         not_listed=round(ranking.not_listed, 4),
         next_question=_question(index, profiles, ranking, evidence),
-        triage=assess(index, red_flags, ranking),
+        triage=assess(index, set(evidence.red_flags), ranking),
+    )
+
+
+def rank_request(session: Session, request: LookupRequest) -> Ranking:
+    """The ranking a lookup answers with, whole (for benchmarks and evaluations)."""
+    index = load_vocabulary_index(session)
+    evidence = gather_evidence(index, request, _recognize_all(index, request)[0])
+    return rank_candidates(load_condition_profiles(session), evidence, limit=request.limit)
+
+
+def gather_evidence(
+    index: VocabularyIndex, request: LookupRequest, recognized: list[RecognizedSymptom]
+) -> Evidence:
+    present = {item.symptom.slug for item in recognized if item.present}
+    # A symptom both reported and denied is taken as reported: the person has it somewhere.
+    absent = {item.symptom.slug for item in recognized if not item.present} - present
+    red_flags = {slug for slug in present if index.symptoms[slug].red_flag_level is not None}
+    return Evidence(
+        present=frozenset(present),
+        absent=frozenset(absent),
+        red_flags=frozenset(red_flags),
+        warning_signs=index.warning_signs,
+        age=request.age,
+        sex=request.sex.value if request.sex else None,
     )
 
 

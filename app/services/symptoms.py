@@ -6,6 +6,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session
 
 from app.knowledge.mentions import find_mentions
+from app.knowledge.text import SOURCE_ID, normalize_phrase
 from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.schemas import SymptomRef, SymptomSuggestion
 
@@ -74,14 +75,20 @@ def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     """A slug, the symptoms a phrase names (in any word order, denied or not), or a
     near-spelling of one."""
     cleaned = phrase.strip()
-    if cleaned in index.symptoms:
-        return Recognition(phrase, [(_ref(index, cleaned), True)], [])
+    slug = cleaned if cleaned in index.symptoms else index.identifiers.get(cleaned.lower())
+    if slug is not None:
+        return Recognition(phrase, [(_ref(index, slug), True)], [])
+    if SOURCE_ID.match(cleaned):
+        return Recognition(phrase, [], [])  # an id this base lacks: spellings would not help
     mentions = find_mentions(index, cleaned, most_specific=True)
     if mentions:
         found = {mention.symptom_slug: mention.present for mention in mentions}
         return Recognition(
             phrase, [(_ref(index, slug), present) for slug, present in found.items()], []
         )
+    named = index.ontology_names.get(normalize_phrase(cleaned))
+    if named is not None:
+        return Recognition(phrase, [(_ref(index, named), True)], [])
     choices = [item.text for item in index.phrases]
     typo = process.extractOne(
         cleaned,

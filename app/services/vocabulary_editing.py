@@ -12,7 +12,16 @@ from app.knowledge.store import apply_vocabulary
 from app.knowledge.text import normalize_phrase
 from app.knowledge.vocabulary import Vocabulary, VocabularyEntry
 from app.knowledge.vocabulary_index import load_vocabulary_index
-from app.models import Condition, ConditionSymptom, Document, DocumentKind, Symptom
+from app.models import (
+    Condition,
+    ConditionSymptom,
+    Document,
+    DocumentKind,
+    Symptom,
+    SymptomParent,
+    SymptomSynonym,
+    SynonymKind,
+)
 from app.schemas import SymptomPublic, SynonymInput
 from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
@@ -33,13 +42,40 @@ def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]
 
 
 def get_symptom(session: Session, slug: str) -> SymptomPublic:
+    """A symptom by slug, or by its ontology id (HP:0001250, or an earlier id of the term)."""
+    index = load_vocabulary_index(session)
+    if slug not in index.symptoms:
+        slug = index.identifiers.get(slug.lower(), slug)
     symptom, conditions = _symptom_and_users(session, slug)
     entry = vocabulary_entries(session, slugs={slug}).get(slug)
     if entry is None:
-        entry = VocabularyEntry(slug=symptom.slug, name=symptom.name, region=symptom.region)
+        entry = VocabularyEntry(
+            slug=symptom.slug,
+            name=symptom.name,
+            region=symptom.region,
+            synonyms=list(
+                session.exec(
+                    select(SymptomSynonym.text)
+                    .where(
+                        SymptomSynonym.symptom_id == symptom.id,
+                        SymptomSynonym.kind == SynonymKind.term,
+                    )
+                    .order_by(col(SymptomSynonym.id))
+                )
+            ),
+            parents=list(
+                session.exec(
+                    select(Symptom.slug)
+                    .join(SymptomParent, col(SymptomParent.parent_id) == col(Symptom.id))
+                    .where(SymptomParent.symptom_id == symptom.id)
+                    .order_by(col(SymptomParent.id))
+                )
+            ),
+        )
     return SymptomPublic(
         **entry.model_dump(),
-        in_vocabulary=slug in load_vocabulary_index(session).vocabulary_slugs,
+        in_vocabulary=slug in index.vocabulary_slugs,
+        source_id=symptom.source_id,
         conditions=conditions,
     )
 

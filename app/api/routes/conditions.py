@@ -18,6 +18,7 @@ from app.api.caching import (
 from app.api.deps import SessionDep, WriterDep
 from app.api.response_cache import already_rendered, rendered
 from app.core.errors import problem_responses
+from app.knowledge.text import SOURCE_ID, slug_for_source_id
 from app.schemas import (
     ALWAYS_SHOWN,
     ConditionInput,
@@ -44,7 +45,8 @@ SlugPath = Annotated[
     str,
     Path(
         max_length=120,
-        description="The condition's slug, as in the list.",
+        description="The condition's slug, as in the list; or, for a condition imported from "
+        "an outside knowledge base, its id there (OMIM:147791).",
         examples=["hamstring-origin-problem"],
     ),
 ]
@@ -110,6 +112,8 @@ async def read_condition(
     seek help, and the recovery time in days, with where the content came from and when it
     was reviewed. `slug`, `name`, `source`, `version`, `updated_at` and the disclaimer always
     come. Send `If-None-Match` with the `ETag` you have to get a 304 while it is current."""
+    if SOURCE_ID.match(slug):  # OMIM:147791 names the condition imported as omim-147791
+        slug = slug_for_source_id(slug)
     chosen = parse_sections(sections)
     variant = ",".join(sorted(chosen or ()))
     engine = request.app.state.engine

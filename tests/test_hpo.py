@@ -18,7 +18,7 @@ from app.knowledge.hpo import read_release
 from app.knowledge.profiles import ConditionProfile, ConditionProfiles, ListedSymptom
 from app.knowledge.scoring import Hierarchy, Listing, ScoringIndex
 from app.models import Condition, Frequency, Source, Symptom, SymptomParent
-from app.services.hpo_import import import_hpo
+from app.services.hpo_import import fingerprint, import_hpo
 from app.services.ranking import Evidence, Relation, rank_candidates
 from tests.conftest import client_session, import_text, issue_key
 
@@ -30,7 +30,9 @@ FIRST_ROW = 4  # the line of the first annotation in phenotype.hpoa
 
 def _import(session: Session, hpoa: Path = HPOA, obo: Path = OBO) -> None:
     begin_writing(session)
-    import_hpo(session, read_release(hpoa, obo), sha256=hpoa.read_text() + obo.read_text())
+    import_hpo(
+        session, read_release(hpoa, obo), sha256=fingerprint(hpoa.read_bytes(), obo.read_bytes())
+    )
     session.commit()
 
 

@@ -161,6 +161,8 @@ def main() -> None:
         theirs: list[float | None] = []
         our_ms: list[float] = []
         their_ms: list[float] = []
+        by_terms: dict[str, list[float]] = {"5-7": [], "8-11": [], "12-15": []}
+        reached: list[int] = []
         with Session(engine) as session:
             rank_request(session, LookupRequest(symptoms=["HP:0001250"]))  # build the indexes
             condition_positions = _condition_positions(session)
@@ -168,6 +170,7 @@ def main() -> None:
                 request = LookupRequest(symptoms=case.observed[:200], absent=case.excluded[:200])
                 ranking = rank_request(session, request)
                 ours.append(mean_rank(ranking, condition_positions.get(slug_for(case.disease))))
+                reached.append(len(ranking.positions))
                 started = time.perf_counter()
                 theirs.append(reference.rank_of(case.observed, case.disease))
                 reference_ms = (time.perf_counter() - started) * 1000
@@ -176,10 +179,16 @@ def main() -> None:
                     look_up(session, request)
                     our_ms.append((time.perf_counter() - started) * 1000)
                     their_ms.append(reference_ms)
+                    terms = len(case.observed)
+                    bucket = "5-7" if terms <= 7 else "8-11" if terms <= 11 else "12-15"
+                    by_terms[bucket].append(our_ms[-1])
 
         print(f"\n{len(cases)} cases from {arguments.cases.name}")
         print(f"{'ranking':<28}" + "".join(f"{f'top-{k}':>9}" for k in PLACES))
-        for name, ranks in (("ours (POST /v1/lookup)", ours), ("Phenomizer reference", theirs)):
+        for name, ranks in (
+            ("ours (the lookup's ranking)", ours),
+            ("Phenomizer reference", theirs),
+        ):
             print(f"{name:<28}" + "".join(f"{share_within(ranks, k):>9.1%}" for k in PLACES))
 
         print(f"\nlatency, {len(our_ms)} cases of 5-15 observed terms, in process")
@@ -191,6 +200,12 @@ def main() -> None:
         median_ratio = statistics.median(our_ms) / statistics.median(their_ms)
         p99_ratio = percentile(our_ms, 0.99) / percentile(their_ms, 0.99)
         print(f"ratio ours/reference: median {median_ratio:.2f}, p99 {p99_ratio:.2f}")
+        print(
+            "how it grows: median "
+            + ", ".join(f"{statistics.median(v):.2f} ms at {k} terms" for k, v in by_terms.items())
+            + f"; a lookup's symptoms reach a median {statistics.median(reached):.0f} of "
+            f"{len(condition_positions)} conditions"
+        )
         engine.dispose()
 
         sports_url = f"sqlite:///{directory}/sports.db"

@@ -97,13 +97,45 @@ def main() -> None:
         'wrk.headers["Content-Type"] = "application/json"\n'
         f"wrk.body = {json.dumps(json.dumps(LOOKUP))}\n"
     )
+    # Every request a question not asked before (age, sex and limit vary), so nothing is
+    # answered from memory: what ranking itself costs.
+    new_questions = work / "new-lookups.lua"
+    symptoms = json.dumps(LOOKUP["symptoms"])
+    new_questions.write_text(
+        "local threads = 0\n"
+        "function setup(thread)\n"  # each wrk thread counts from its own offset
+        "  thread:set('counter', threads * 100000)\n"
+        "  threads = threads + 1\n"
+        "end\n"
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        "  local sex = (counter % 2 == 0) and 'female' or 'male'\n"
+        f'  local body = string.format(\'{{"symptoms": {symptoms}, "age": %d, '
+        '"sex": "%s", "limit": %d}\', counter % 120, sex, 1 + math.floor(counter / 240) % 50)\n'
+        "  return wrk.format('POST', nil, {['Content-Type'] = 'application/json'}, body)\n"
+        "end\n"
+    )
     load = {"connections": arguments.connections, "seconds": arguments.seconds}
+    warm = {"connections": arguments.connections, "seconds": 1}
+    ceiling_read = f"{ceiling_url}/v1/conditions/{SLUG}"
     try:
+        # Each endpoint is warmed for a second first, as a service in steady state is.
+        for url, script in (
+            (ceiling_read, None),
+            (f"{service_url}/v1/conditions/{SLUG}", None),
+            (f"{service_url}/v1/conditions?q=buttock", None),
+            (f"{service_url}/v1/lookup", lookup_script),
+        ):
+            wrk(url, script=script, **warm)
         rows = [
-            ("ceiling: same JSON from memory", wrk(f"{ceiling_url}/v1/conditions/{SLUG}", **load)),
+            ("ceiling: same JSON from memory", wrk(ceiling_read, **load)),
             ("GET /v1/conditions/{slug}", wrk(f"{service_url}/v1/conditions/{SLUG}", **load)),
             ("GET /v1/conditions?q=buttock", wrk(f"{service_url}/v1/conditions?q=buttock", **load)),
             ("POST /v1/lookup", wrk(f"{service_url}/v1/lookup", script=lookup_script, **load)),
+            (
+                "POST /v1/lookup, every one new",
+                wrk(f"{service_url}/v1/lookup", script=new_questions, **load),
+            ),
         ]
     finally:
         for process in (service, ceiling):

@@ -3,19 +3,25 @@ still current, so apps that embed the advice revalidate it cheaply."""
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response as StarletteResponse
 
 from app.api.deps import SessionDep
+from app.api.response_cache import already_rendered, rendered
 from app.services.editing import ANY_VERSION
 from app.services.versions import (
     ConditionState,
     KnowledgeState,
     condition_state,
+    current_snapshot,
     knowledge_state,
     shown_since,
 )
@@ -122,3 +128,42 @@ def if_match_version(request: Request, slug: str) -> int | None:
         if version is not None:
             return version
     return 0
+
+
+async def answer_from_base(
+    request: Request, question: str, render: Callable[[Session], bytes], *, conditional: bool
+) -> StarletteResponse:
+    """An answer computed from the whole base (a search, a lookup), rendered once per version
+    of the base and question: served from memory on the event loop while the version is
+    current, computed in a thread otherwise. ``conditional`` answers carry validators and
+    304s (GETs); others (POSTs) only share the rendering."""
+    engine = request.app.state.engine
+    snapshot = current_snapshot(engine)
+    if snapshot is not None:
+        key, headers = _answer_key(request, snapshot.knowledge, question, conditional)
+        body = already_rendered(engine, key)
+        if body is not None:
+            return StarletteResponse(body, media_type="application/json", headers=headers)
+    return await run_in_threadpool(_render_answer, engine, request, question, render, conditional)
+
+
+def _render_answer(
+    engine: Engine,
+    request: Request,
+    question: str,
+    render: Callable[[Session], bytes],
+    conditional: bool,
+) -> StarletteResponse:
+    with Session(engine) as session:
+        key, headers = _answer_key(request, knowledge_state(session), question, conditional)
+        body = rendered(session, key, lambda: render(session))
+    return StarletteResponse(body, media_type="application/json", headers=headers)
+
+
+def _answer_key(
+    request: Request, knowledge: KnowledgeState, question: str, conditional: bool
+) -> tuple[str, dict[str, str]]:
+    if conditional:
+        etag = knowledge_etag(knowledge, request)
+        return etag, check_fresh(request, etag=etag, last_modified=knowledge.last_modified)
+    return f'"k{knowledge.token}-{_digest(request.url.path + question)}"', {}

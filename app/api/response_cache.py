@@ -18,6 +18,9 @@ class RenderedAnswers:
     def __init__(self) -> None:
         self._entries: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        # One render per key at a time: a burst of the same question (a cold start, a new
+        # version of the base) waits for the first answer instead of computing it 30 times.
+        self._rendering: dict[str, threading.Lock] = {}
 
     def peek(self, key: str) -> bytes | None:
         with self._lock:
@@ -28,11 +31,22 @@ class RenderedAnswers:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        body = render()
-        with self._lock:
-            self._entries[key] = body
-            while len(self._entries) > MAX_ENTRIES:
-                self._entries.popitem(last=False)
+            rendering = self._rendering.setdefault(key, threading.Lock())
+        with rendering:
+            with self._lock:
+                if key in self._entries:  # rendered while this one waited
+                    return self._entries[key]
+            try:
+                body = render()
+            except BaseException:
+                with self._lock:
+                    self._rendering.pop(key, None)
+                raise
+            with self._lock:
+                self._entries[key] = body
+                self._rendering.pop(key, None)
+                while len(self._entries) > MAX_ENTRIES:
+                    self._entries.popitem(last=False)
         return body
 
 

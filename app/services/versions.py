@@ -2,7 +2,13 @@
 
 Reading them costs a query per request, more than a cached answer itself; so each process
 keeps them for a moment and forgets them at once when one of its own sessions writes (see
-app.knowledge.cache). Another process's edit is seen within that moment."""
+app.knowledge.cache). Another process's edit is seen within that moment, or two while one
+request renews the copy for the others.
+
+Checking again costs two index lookups (the newest document and revision), whatever the size
+of the base: every write adds one or the other. A condition's own version is read when first
+asked for and kept while those two stay the same, so a base of 12,000 conditions costs no more
+to keep current than one of ten."""
 
 import threading
 import time
@@ -40,6 +46,8 @@ class _Snapshot:
     taken_at: float
     generation: int
     knowledge: KnowledgeState
+    # Versions read so far under this knowledge token; shared by the snapshots that follow
+    # while the token holds (a dict's single get and set are atomic, so threads may share it).
     conditions: dict[str, tuple[int, datetime]]
 
 
@@ -47,17 +55,29 @@ _snapshots: "weakref.WeakKeyDictionary[Engine, _Snapshot]" = weakref.WeakKeyDict
 _snapshots_guard = threading.Lock()
 
 
+_renewals: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
+
+
 def current_snapshot(engine: Engine) -> _Snapshot | None:
-    """The moment's copy if it is still to be trusted, without touching the database."""
+    """The moment's copy if it is still to be trusted, without touching the database.
+
+    When it expires, the first caller is told to renew it (None) and the others keep using it
+    for up to one more moment meanwhile: if every request in flight renewed it at once, each
+    renewal would stall a burst of requests, which is what a p99 sees."""
+    generation = local_writes(engine)
+    now = time.monotonic()
     with _snapshots_guard:
         snapshot = _snapshots.get(engine)
-    if (
-        snapshot is not None
-        and snapshot.generation == local_writes(engine)
-        and time.monotonic() - snapshot.taken_at < RECHECK_SECONDS
-    ):
-        return snapshot
-    return None
+        if snapshot is None or snapshot.generation != generation:
+            return None
+        age = now - snapshot.taken_at
+        if age < RECHECK_SECONDS:
+            return snapshot
+        renewing_since = _renewals.get(engine)
+        if renewing_since is not None and now - renewing_since < RECHECK_SECONDS:
+            return snapshot if age < 2 * RECHECK_SECONDS else None
+        _renewals[engine] = now
+        return None
 
 
 def cached_condition_state(
@@ -86,17 +106,15 @@ def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
     )
     if snapshot is not None and current and not fresh:
         return snapshot
-    conditions = {
-        slug: (version, _aware(updated_at))
-        for slug, version, updated_at in session.exec(
-            select(Condition.slug, Condition.version, Condition.updated_at)
-        )
-    }
-    snapshot = _Snapshot(time.monotonic(), generation, _read_knowledge_state(session), conditions)
+    knowledge = _read_knowledge_state(session)
+    unchanged = snapshot is not None and snapshot.knowledge == knowledge and not fresh
+    conditions = snapshot.conditions if snapshot is not None and unchanged else {}
+    renewed = _Snapshot(time.monotonic(), generation, knowledge, conditions)
     if not fresh:
         with _snapshots_guard:
-            _snapshots[engine] = snapshot
-    return snapshot
+            _snapshots[engine] = renewed
+            _renewals.pop(engine, None)
+    return renewed
 
 
 def knowledge_state(session: Session, *, fresh: bool = False) -> KnowledgeState:
@@ -123,7 +141,15 @@ def _read_knowledge_state(session: Session) -> KnowledgeState:
 
 
 def condition_state(session: Session, slug: str, *, fresh: bool = False) -> ConditionState:
-    row = _snapshot(session, fresh=fresh).conditions.get(slug)
+    snapshot = _snapshot(session, fresh=fresh)
+    row = snapshot.conditions.get(slug)
+    if row is None:
+        found = session.exec(
+            select(Condition.version, Condition.updated_at).where(Condition.slug == slug)
+        ).first()
+        if found is not None:
+            row = (found[0], _aware(found[1]))
+            snapshot.conditions[slug] = row
     if row is None:
         deleted = session.exec(
             select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)

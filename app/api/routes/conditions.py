@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
 from app.api.caching import (
     KnowledgeFresh,
+    answer_from_base,
     check_fresh,
     condition_etag,
     condition_validators,
@@ -65,10 +66,14 @@ WRITE_ERRORS = problem_responses(401, 403, 413, 415, 422)
 PRECONDITION_ERRORS = problem_responses(401, 403, 404, 410, 412, 413, 415, 422, 428)
 
 
-@router.get("", summary="List or search conditions", responses=problem_responses(422))
-def read_conditions(
-    session: SessionDep,
-    _fresh: KnowledgeFresh,
+@router.get(
+    "",
+    summary="List or search conditions",
+    response_model=ConditionPage,
+    responses=problem_responses(422),
+)
+async def read_conditions(
+    request: Request,
     q: Annotated[
         str | None,
         Query(
@@ -83,10 +88,17 @@ def read_conditions(
         str | None,
         Query(max_length=500, description="The `next_cursor` of the previous page."),
     ] = None,
-) -> ConditionPage:
+) -> Response:
     """Conditions in alphabetical order of slug, or the ones matching `q`, a page at a time.
     Follow `next_cursor` until it is null to see them all."""
-    return list_conditions(session, q=q, limit=limit, cursor=cursor)
+    return await answer_from_base(
+        request,
+        "",  # the query string is the question, and every conditional key holds it
+        lambda session: (
+            list_conditions(session, q=q, limit=limit, cursor=cursor).model_dump_json().encode()
+        ),
+        conditional=True,
+    )
 
 
 @router.get(

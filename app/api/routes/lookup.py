@@ -1,9 +1,10 @@
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import Session
 
-from app.api.caching import KnowledgeFresh
-from app.api.deps import SessionDep
+from app.api.caching import answer_from_base
 from app.core.errors import problem_responses
 from app.schemas import LookupQuery, LookupRequest, LookupResponse
 from app.services.lookup import look_up
@@ -27,10 +28,15 @@ This is health information, not a diagnosis.
     "",
     summary="Candidate causes of a set of symptoms",
     description=LOOKUP_DESCRIPTION,
+    response_model=LookupResponse,
     responses=problem_responses(413, 422),
 )
-def post_lookup(session: SessionDep, request: LookupRequest) -> LookupResponse:
-    return look_up(session, request)
+async def post_lookup(http: Request, request: LookupRequest) -> Response:
+    # The same question on the same version of the base has the same answer: it is ranked
+    # once and then served from memory.
+    return await answer_from_base(
+        http, request.model_dump_json(), _answering(request), conditional=False
+    )
 
 
 @router.get(
@@ -38,9 +44,15 @@ def post_lookup(session: SessionDep, request: LookupRequest) -> LookupResponse:
     summary="Candidate causes of a set of symptoms (query string)",
     description="The same as `POST /v1/lookup`, for links and quick tries: repeat `symptom` "
     "(and `absent`) for each one.\n\n" + LOOKUP_DESCRIPTION,
+    response_model=LookupResponse,
     responses=problem_responses(422),
 )
-def get_lookup(
-    session: SessionDep, _fresh: KnowledgeFresh, query: Annotated[LookupQuery, Query()]
-) -> LookupResponse:
-    return look_up(session, query.as_request())
+async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> Response:
+    request = query.as_request()
+    return await answer_from_base(
+        http, request.model_dump_json(), _answering(request), conditional=True
+    )
+
+
+def _answering(request: LookupRequest) -> Callable[[Session], bytes]:
+    return lambda session: look_up(session, request).model_dump_json().encode()

@@ -61,6 +61,7 @@ class PerDatabase(Generic[Built]):
         self._fingerprint = fingerprint
         self._build = build
         self._copies: weakref.WeakKeyDictionary[Engine, _Copy[Built]] = weakref.WeakKeyDictionary()
+        self._building = threading.Lock()
 
     def get(self, session: Session) -> Built:
         engine = session.get_bind()
@@ -79,6 +80,12 @@ class PerDatabase(Generic[Built]):
         if copy is not None and copy.fingerprint == fingerprint:
             self._copies[engine] = _Copy(fingerprint, copy.built, now, generation)
             return copy.built
-        built = self._build(session)
-        self._copies[engine] = _Copy(fingerprint, built, now, generation)
+        # One build at a time: on a large base a build takes seconds and hundreds of MB, and
+        # every request that arrives meanwhile would otherwise start its own.
+        with self._building:
+            copy = self._copies.get(engine)
+            if copy is not None and copy.fingerprint == fingerprint:
+                return copy.built
+            built = self._build(session)
+            self._copies[engine] = _Copy(fingerprint, built, now, generation)
         return built

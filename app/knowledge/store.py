@@ -284,11 +284,13 @@ def write_condition(
 
 
 def latest_version(session: Session, slug: str) -> int:
-    """The newest version the slug has had, deleted or not; 0 for a new one."""
-    latest = session.exec(
+    """The newest version the slug has had, deleted or not; 0 for a new one. A condition from
+    an outside release has versions without revisions, so its own counts too."""
+    revised = session.exec(
         select(func.max(ConditionRevision.version)).where(ConditionRevision.slug == slug)
     ).one()
-    return int(latest or 0)
+    current = session.exec(select(Condition.version).where(Condition.slug == slug)).first()
+    return max(int(revised or 0), current or 0)
 
 
 def record_revision(

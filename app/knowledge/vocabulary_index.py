@@ -54,9 +54,11 @@ class VocabularyIndex:
 def _fingerprint(session: Session) -> tuple[int, ...]:
     # Every vocabulary change writes a new vocabulary document or symptom row, so these
     # numbers move; an edit of a condition does not, and keeps the index.
+    # An ontology import that renames a term or drops a synonym moves none of the others but
+    # always writes a new ontology document.
     counters = (
         select(func.coalesce(func.max(Document.id), 0))
-        .where(Document.kind == DocumentKind.vocabulary)
+        .where(col(Document.kind).in_([DocumentKind.vocabulary, DocumentKind.ontology]))
         .scalar_subquery(),
         select(func.coalesce(func.max(Symptom.id), 0)).scalar_subquery(),
         select(func.count(col(Symptom.id))).scalar_subquery(),
@@ -74,7 +76,9 @@ def _matcher(phrases: list[Phrase]) -> SymptomMatcher:
 
 def _build(session: Session) -> VocabularyIndex:
     rows = session.exec(
-        select(Symptom, Document.kind).join(Document, col(Document.id) == col(Symptom.document_id))
+        select(Symptom, Document.kind)
+        .join(Document, col(Document.id) == col(Symptom.document_id))
+        .order_by(col(Symptom.id))
     ).all()
     symptoms = {
         row.slug: KnownSymptom(
@@ -87,17 +91,21 @@ def _build(session: Session) -> VocabularyIndex:
     phrases = [Phrase(row.slug, row.name) for row, kind in rows if kind == DocumentKind.vocabulary]
     region_phrases: list[Phrase] = []
     identifiers = {row.source_id.lower(): row.slug for row, _kind in rows if row.source_id}
-    ontology_names = {
-        normalize_phrase(row.name): row.slug for row, kind in rows if kind == DocumentKind.ontology
-    }
+    # Where names collide (an ontology has a few), the oldest term keeps the name.
+    ontology_names: dict[str, str] = {}
+    for row, kind in rows:
+        if kind == DocumentKind.ontology:
+            ontology_names.setdefault(normalize_phrase(row.name), row.slug)
     synonyms = session.exec(
         select(Symptom.slug, SymptomSynonym.text, SymptomSynonym.kind, Document.kind)
         .join(SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id))
         .join(Document, col(Document.id) == col(SymptomSynonym.document_id))
+        .order_by(col(SymptomSynonym.id))
     )
     for slug, text, kind, source_kind in synonyms:
         if kind == SynonymKind.identifier:
-            identifiers.setdefault(text.lower(), slug)
+            # A live term's earlier id wins over a retired term kept for a page that lists it.
+            identifiers[text.lower()] = slug
         elif source_kind == DocumentKind.ontology:
             ontology_names.setdefault(normalize_phrase(text), slug)
         else:

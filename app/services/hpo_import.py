@@ -137,8 +137,31 @@ def import_hpo(
         now,
         progress,
     )
+    _drop_retired_terms(session, release.ontology)
     session.flush()
     return HpoImportOutcome(version, True, len(release.ontology.terms), *counts)
+
+
+def _drop_retired_terms(session: Session, ontology: Ontology) -> None:
+    """Terms the release no longer has go, once no condition lists them (every condition
+    from the release now lists live terms): their ids then name the terms that replaced them.
+    One that a condition of the service's own still lists stays, with its id."""
+    live = set(ontology.terms)
+    retired = [
+        row_id
+        for row_id, source_id in session.connection().execute(
+            sa_select(col(Symptom.id), col(Symptom.source_id)).where(
+                col(Symptom.source_id).is_not(None),
+                col(Symptom.id).not_in(sa_select(col(ConditionSymptom.symptom_id))),
+            )
+        )
+        if source_id not in live
+    ]
+    _execute_many(
+        session,
+        delete(Symptom).where(col(Symptom.id) == _bind("row_id")),
+        [{"row_id": row_id} for row_id in retired],
+    )
 
 
 def _release_date(version: str) -> date | None:
@@ -186,7 +209,7 @@ def _write_terms(
     session: Session, ontology: Ontology, document_id: int, progress: Progress
 ) -> dict[str, int]:
     """Every term a symptom, with its names, earlier ids and parents; the id of each symptom
-    by term id. Terms the release retired stay while a condition still has them."""
+    by term id (terms the release retired are dropped after the conditions are rewritten)."""
     terms = ontology.terms
     advance = progress.stage("Terms", len(terms))
     connection = session.connection()
@@ -322,7 +345,8 @@ def _write_parents(
 
 
 # What a stored condition from a release is made of, to compare with the release.
-ConditionContent = tuple[str, frozenset[tuple[str, str, float | None]]]
+# Its name, and each listing's term, frequency and wording (the term's name when written).
+ConditionContent = tuple[str, frozenset[tuple[str, str, float | None, str]]]
 
 
 def _stored_conditions(session: Session) -> dict[str, tuple[int, int, ConditionContent]]:
@@ -333,23 +357,26 @@ def _stored_conditions(session: Session) -> dict[str, tuple[int, int, ConditionC
             col(Condition.id), col(Condition.source_id), col(Condition.name), col(Condition.version)
         ).where(col(Condition.source_id).is_not(None))
     ).all()
-    links: dict[int, set[tuple[str, str, float | None]]] = {row.id: set() for row in rows}
-    for condition_id, source_id, frequency, value in connection.execute(
-        select(
-            ConditionSymptom.condition_id,
-            Symptom.source_id,
-            ConditionSymptom.frequency,
-            ConditionSymptom.frequency_value,
+    links: dict[int, set[tuple[str, str, float | None, str]]] = {row.id: set() for row in rows}
+    for condition_id, source_id, frequency, value, text in connection.execute(
+        sa_select(
+            col(ConditionSymptom.condition_id),
+            col(Symptom.source_id),
+            col(ConditionSymptom.frequency),
+            col(ConditionSymptom.frequency_value),
+            col(ConditionSymptom.text),
         ).join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
     ):
         if condition_id in links:
-            links[condition_id].add((source_id, str(frequency), value))
+            links[condition_id].add((str(source_id), str(frequency), value, text))
     return {
         row.source_id: (row.id, row.version, (row.name, frozenset(links[row.id]))) for row in rows
     }
 
 
-def _content(disease: Disease) -> ConditionContent:
+def _content(disease: Disease, terms: dict[str, Term]) -> ConditionContent:
+    """What the condition will hold: a renamed term rewrites every condition that lists it,
+    so its wording and the search index follow."""
     return (
         disease.name,
         frozenset(
@@ -357,6 +384,7 @@ def _content(disease: Disease) -> ConditionContent:
                 annotation.term_id,
                 frequency_bucket(annotation.frequency, excluded=annotation.excluded).value,
                 annotation.frequency,
+                terms[annotation.term_id].name,
             )
             for annotation in disease.annotations.values()
         ),
@@ -379,7 +407,7 @@ def _write_diseases(
     changed = [
         disease
         for key, disease in diseases.items()
-        if key in stored and stored[key][2] != _content(disease)
+        if key in stored and stored[key][2] != _content(disease, terms)
     ]
     removed = [row_id for key, (row_id, _, _) in stored.items() if key not in diseases]
     for row_id in removed:

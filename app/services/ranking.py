@@ -233,9 +233,10 @@ def rank_candidates(
     scores /= total
     something_else = math.exp(terms[0] - top) / total
     shown = tally.supported[positions]
-    positions, scores = positions[shown], scores[shown]
+    positions, scores, log_mass = positions[shown], scores[shown], log_mass[shown]
     promoted = _promoted(profiles, evidence, positions, scores)
-    order = np.lexsort((index.slug_order[positions], -scores, ~promoted))
+    # Ordered by log mass, not by score: with many symptoms every score can round to 0.
+    order = np.lexsort((index.slug_order[positions], -log_mass, ~promoted))
     positions, scores, promoted = positions[order], scores[order], promoted[order]
     described = max(limit, QUESTION_CANDIDATES) + int(promoted.sum())
     candidates = [
@@ -288,33 +289,35 @@ def _ranked(
         for symptom in reaches.values()
         if (found := _explanation(symptom, profile.has, below)) is not None
     ]
-    explained = {match.listed.slug for match in matched}
+    # What it has that was denied: the denied symptom itself, or a more specific form of it.
+    against = sorted(
+        (
+            item
+            for slug, item in profile.has.items()
+            if not evidence.absent.isdisjoint(hierarchy.lineage(slug))
+        ),
+        key=lambda item: item.slug,
+    )
+    settled = {match.listed.slug for match in matched} | {item.slug for item in against}
+    unexpected = {
+        slug: lacks[slug]
+        for symptom in sorted(evidence.present)
+        for slug in hierarchy.lineage(symptom)
+        if slug in lacks
+    }
     return RankedCondition(
         profile=profile,
         score=score,
         prior=prior,
         matched=matched,
-        against=sorted(
-            (
-                item
-                for slug, item in profile.has.items()
-                if not evidence.absent.isdisjoint(hierarchy.lineage(slug))
-            ),
-            key=lambda item: item.slug,
-        ),
-        unexpected=[
-            lacks[slug]
-            for symptom in sorted(evidence.present)
-            for slug in hierarchy.lineage(symptom)
-            if slug in lacks
-        ],
+        against=against,
+        unexpected=list(unexpected.values()),
         not_mentioned=[
             item
             for slug, item in profile.has.items()
             if item.frequency is Frequency.common
             and slug not in evidence.present
-            and slug not in evidence.absent
-            and slug not in explained
+            and slug not in settled
         ],
         promoted_for_safety=promoted,
     )
@@ -370,9 +373,15 @@ def next_question(
     rest = max(1 - sum(item.score for item in leaders), 0.0)
     weights = np.array([item.score for item in leaders] + [rest])
     # A broader form of a reported symptom is answered already.
-    answered = {slug for symptom in evidence.present for slug in index.hierarchy.lineage(symptom)}
+    lineage = index.hierarchy.lineage
+    answered = {slug for symptom in evidence.present for slug in lineage(symptom)}
     asked = answered | evidence.absent
-    options = sorted({slug for item in leaders for slug in item.profile.symptoms} - asked)
+    options = sorted(
+        slug
+        for slug in {slug for item in leaders for slug in item.profile.symptoms} - asked
+        # A more specific form of a denied symptom is denied too.
+        if evidence.absent.isdisjoint(lineage(slug))
+    )
     best: Question | None = None
     if options:
         chances = np.array(
@@ -385,7 +394,12 @@ def next_question(
         no = weights * (1 - chances)
         p_yes = yes.sum(axis=1) / weights.sum()
         gains = _entropies(weights) - (p_yes * _entropies(yes) + (1 - p_yes) * _entropies(no))
-        chosen = int(np.argmax(gains))
+        # The first option unless a later one is better by more than rounding: the same
+        # question for the same answers, however the sums happened to round.
+        chosen = 0
+        for number, gain in enumerate(gains.tolist()):
+            if gain > gains[chosen] + 1e-12:
+                chosen = number
         best = Question(options[chosen], float(gains[chosen]))
     if best is None or best.information_gain < USEFUL_GAIN:
         # Nothing left separates the leaders: make sure no warning sign is being missed.

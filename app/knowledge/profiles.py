@@ -67,6 +67,7 @@ class ConditionProfile:
     factors: list[PriorFactor] = field(default_factory=list)
     seek_help: list[str] = field(default_factory=list)
     _below: dict[str, ListedSymptom] | None = field(default=None, repr=False, compare=False)
+    _chances: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def has(self) -> dict[str, ListedSymptom]:
@@ -93,6 +94,14 @@ class ConditionProfile:
                     below[slug] = item
             self._below = below
         return self._below
+
+    def chances(self, hierarchy: Hierarchy) -> dict[str, float]:
+        """The probability of each symptom ``listed_below`` explains (the next question asks
+        this of the leaders for every symptom they list)."""
+        if self._chances is None:
+            below = self.listed_below(hierarchy)
+            self._chances = {slug: listed_probability(item) for slug, item in below.items()}
+        return self._chances
 
     def prior(self, *, age: int | None, sex: str | None) -> float:
         """The condition's prior weight for this person: its base weight times every age or

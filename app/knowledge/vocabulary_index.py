@@ -1,6 +1,7 @@
 """The vocabulary in memory: the matcher and every phrase, rebuilt only when it changes."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -49,6 +50,9 @@ class VocabularyIndex:
     identifiers: dict[str, str] = field(default_factory=dict)
     ontology_names: dict[str, str] = field(default_factory=dict)
     warning_signs: frozenset[str] = frozenset()  # symptoms that are red flags
+    # What each phrase was recognised as, for as long as this index lives: people say the
+    # same things in the same words, and recognising a phrase is a third of a lookup.
+    recognitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _fingerprint(session: Session) -> tuple[int, ...]:

@@ -45,7 +45,6 @@ from app.knowledge.profiles import (
     ConditionProfile,
     ConditionProfiles,
     ListedSymptom,
-    listed_probability,
 )
 from app.knowledge.scoring import FloatArray, IntArray, ScoringIndex
 from app.models import CareLevel, Frequency
@@ -418,8 +417,7 @@ def _chance_of(profile: ConditionProfile, symptom: str, index: ScoringIndex) -> 
     """The probability a condition gives a symptom: listed, or something more specific is."""
     if profile.lacks and not profile.lacks.keys().isdisjoint(index.hierarchy.lineage(symptom)):
         return ABSENT
-    found = profile.listed_below(index.hierarchy).get(symptom)
-    return listed_probability(found) if found is not None else UNLISTED
+    return profile.chances(index.hierarchy).get(symptom, UNLISTED)
 
 
 def explain(ranked: RankedCondition) -> str:

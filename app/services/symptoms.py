@@ -71,9 +71,23 @@ def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> li
     return [(index.phrases[position].symptom_slug, text) for text, _score, position in hits]
 
 
+# Phrases remembered per vocabulary index; past this many, it starts again.
+REMEMBERED_PHRASES = 10_000
+
+
 def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     """A slug, the symptoms a phrase names (in any word order, denied or not), or a
     near-spelling of one."""
+    known: Recognition | None = index.recognitions.get(phrase)
+    if known is None:
+        known = _recognize(index, phrase)
+        if len(index.recognitions) >= REMEMBERED_PHRASES:
+            index.recognitions.clear()
+        index.recognitions[phrase] = known
+    return known
+
+
+def _recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     cleaned = phrase.strip()
     slug = cleaned if cleaned in index.symptoms else index.identifiers.get(cleaned.lower())
     if slug is not None:

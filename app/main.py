@@ -1,5 +1,6 @@
 """The application factory: settings in, a ready FastAPI app out."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -7,6 +8,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from app.api.caching import NotModified, not_modified_response
@@ -26,6 +28,7 @@ from app.core.errors import install_problem_handlers, problem_responses
 from app.core.limits import BodySizeLimit, HeadAsGet
 from app.core.observability import RequestMetrics, RequestObserver
 from app.knowledge.store import default_knowledge_missing, load_default_knowledge
+from app.services.lookup import warm_up
 
 DESCRIPTION = """
 Sports-injury conditions with their symptoms, causes, self help, treatment, recovery time and
@@ -53,9 +56,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
         app.state.engine = engine
+        # What the first lookup needs is built while the service already answers: on a base
+        # like HPO's that takes seconds, which no first caller should wait for alone.
+        # An in-memory database has one connection, which no two threads may share: it is
+        # small, and warmed before the first request instead.
+        warming = threading.Thread(target=warm_up, args=(engine,), name="warm-up", daemon=True)
+        if isinstance(engine.pool, StaticPool):
+            warming.run()
+        else:
+            warming.start()
         try:
             yield
         finally:
+            if warming.is_alive():
+                warming.join()
             engine.dispose()
 
     # The docs pages load Swagger UI and ReDoc from this service, never from a CDN, so they

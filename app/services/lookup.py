@@ -1,6 +1,9 @@
 """POST /v1/lookup and /v1/parse: recognise the symptoms, rank the conditions that could
 explain them, propose the next question and say where to go."""
 
+import logging
+
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.knowledge.mentions import find_mentions
@@ -31,6 +34,8 @@ from app.services.ranking import (
 from app.services.symptoms import recognize
 from app.services.triage import assess
 
+logger = logging.getLogger(__name__)
+
 
 def parse_text(session: Session, text: str) -> ParseResponse:
     index = load_vocabulary_index(session)
@@ -48,6 +53,19 @@ def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
         )
         for m in find_mentions(index, text, most_specific=True)
     ]
+
+
+def warm_up(engine: Engine) -> None:
+    """Build what a lookup reads (the vocabulary and the ranking's arrays) ahead of the first
+    one. A failure here is only a slower first lookup, which then says what went wrong."""
+    try:
+        with Session(engine) as session:
+            load_vocabulary_index(session)
+            load_condition_profiles(session)
+    except Exception:
+        logger.warning(
+            "warming up the lookup failed; the first lookup will build it", exc_info=True
+        )
 
 
 def look_up(session: Session, request: LookupRequest) -> LookupResponse:

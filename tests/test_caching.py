@@ -53,6 +53,7 @@ class TestConditionalGet:
             "/v1/symptoms?q=bum",
             "/v1/lookup?symptom=bum+pain",
             "/v1/export",
+            "/v1/sources",
             "/embed/conditions/hamstring-origin-problem",
         ],
     )

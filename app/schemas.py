@@ -410,8 +410,9 @@ class SymptomInput(BaseModel):
     slug: str | None = Field(
         default=None,
         max_length=120,
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-        description="A vocabulary symptom's slug; or, with `name`, a symptom of this page's own.",
+        pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|[A-Za-z]+:\d+)$",
+        description="A known symptom's slug or ontology id (HP:0001250); or, with `name`, a "
+        "symptom of this page's own.",
     )
     name: ShortText | None = Field(
         default=None, description="Read-only for vocabulary symptoms; names a new one."

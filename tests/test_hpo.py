@@ -501,3 +501,24 @@ def test_the_next_question_does_not_ask_about_a_form_of_a_denied_symptom() -> No
     focal = next(item for item in ranking.candidates if item.profile.slug == "focal")
     assert [item.slug for item in focal.against] == ["focal-seizure"]
     assert focal.not_mentioned == []
+
+
+def test_an_edit_can_name_symptoms_by_their_ontology_ids(hpo_client: TestClient) -> None:
+    writer = issue_key(hpo_client, "write")
+    seizures = {"slug": "HP:9000011", "text": "Seizures in childhood"}
+    earlier_id = {"slug": "HP:9000099", "frequency": "rare", "text": "Named by an earlier id"}
+    page = {"name": "Made-up seizure disorder", "symptoms": [seizures, earlier_id]}
+    repeated = hpo_client.post("/v1/conditions", json=page, headers=writer)
+    assert repeated.status_code == 409  # the earlier id names the same symptom
+    page["symptoms"] = [seizures, {"slug": "HP:9000014", "text": "Headaches"}]
+    created = hpo_client.post("/v1/conditions", json=page, headers=writer)
+    assert created.status_code == 201, created.text
+    symptoms = created.json()["symptoms"]
+    assert [(s["slug"], s["source_id"]) for s in symptoms] == [
+        ("hp-9000011", "HP:9000011"),
+        ("hp-9000014", "HP:9000014"),
+    ]
+    unknown = page | {"name": "Another", "symptoms": [{"slug": "HP:1234567", "text": "x"}]}
+    refused = hpo_client.post("/v1/conditions", json=unknown, headers=writer)
+    assert refused.status_code == 422
+    assert "no symptom has the id 'HP:1234567'" in refused.json()["detail"]

@@ -37,7 +37,7 @@ from app.knowledge.store import (
     remove_search_row,
     write_condition,
 )
-from app.knowledge.text import make_slug
+from app.knowledge.text import SOURCE_ID, make_slug, slug_for_source_id
 from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.models import (
     AdviceKind,
@@ -126,6 +126,13 @@ def draft_from_input(
     draft = ConditionDraft(slug=slug, name=content.name, summary=content.summary)
     _check_consistent(content, slug)
     for position, symptom in enumerate(content.symptoms):
+        if symptom.slug is not None and SOURCE_ID.match(symptom.slug):
+            known_slug = index.identifiers.get(symptom.slug.lower())
+            if known_slug is None:
+                raise InvalidContent(
+                    f"symptoms.{position}: no symptom has the id {symptom.slug!r}."
+                )
+            symptom = symptom.model_copy(update={"slug": known_slug})
         if symptom.slug in index.vocabulary_slugs:
             # A vocabulary symptom's name and region belong to the vocabulary, not the page.
             draft.symptoms.append(
@@ -174,6 +181,7 @@ def _check_consistent(content: ConditionInput, slug: str) -> None:
     seen: dict[str, int] = {}
     for position, symptom in enumerate(content.symptoms):
         key = symptom.slug or own_slug(symptom.name or "")
+        key = slug_for_source_id(key) if SOURCE_ID.match(key) else key
         if key in seen:
             raise InvalidContent(f"symptoms.{position} repeats symptoms.{seen[key]} ({key!r}).")
         seen[key] = position

@@ -522,3 +522,18 @@ def test_an_edit_can_name_symptoms_by_their_ontology_ids(hpo_client: TestClient)
     refused = hpo_client.post("/v1/conditions", json=unknown, headers=writer)
     assert refused.status_code == 422
     assert "no symptom has the id 'HP:1234567'" in refused.json()["detail"]
+
+
+def test_autocomplete_finds_ontology_terms_after_the_vocabulary(hpo_client: TestClient) -> None:
+    def suggested(q: str) -> list[tuple[str, str]]:
+        items = hpo_client.get("/v1/symptoms", params={"q": q}).json()["items"]
+        return [(item["slug"], item["matched"]) for item in items]
+
+    # Names that start with it first, then names with a word that does, shortest first.
+    assert suggested("seiz") == [
+        ("hp-9000011", "Seizure"),
+        ("hp-9000012", "Focal seizure"),
+        ("hp-9000013", "Absence seizure"),
+    ]
+    assert suggested("fit") == [("hp-9000011", "Fits")]
+    assert suggested("bum")[0][0] == "buttock-pain"  # the vocabulary's own words come first

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import utils
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -50,6 +51,10 @@ class VocabularyIndex:
     identifiers: dict[str, str] = field(default_factory=dict)
     ontology_names: dict[str, str] = field(default_factory=dict)
     warning_signs: frozenset[str] = frozenset()  # symptoms that are red flags
+    # An ontology's names and synonyms, for autocomplete: every word-start suffix of each
+    # (lower-cased, with the phrase's position), sorted, so a prefix is found by bisection.
+    ontology_phrases: list[Phrase] = field(default_factory=list)
+    ontology_suffixes: list[tuple[str, int]] = field(default_factory=list)
     # What each phrase was recognised as, for as long as this index lives: people say the
     # same things in the same words, and recognising a phrase is a third of a lookup.
     recognitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -97,9 +102,11 @@ def _build(session: Session) -> VocabularyIndex:
     identifiers = {row.source_id.lower(): row.slug for row, _kind in rows if row.source_id}
     # Where names collide (an ontology has a few), the oldest term keeps the name.
     ontology_names: dict[str, str] = {}
+    ontology_phrases: list[Phrase] = []
     for row, kind in rows:
         if kind == DocumentKind.ontology:
             ontology_names.setdefault(normalize_phrase(row.name), row.slug)
+            ontology_phrases.append(Phrase(row.slug, row.name))
     synonyms = session.exec(
         select(Symptom.slug, SymptomSynonym.text, SymptomSynonym.kind, Document.kind)
         .join(SymptomSynonym, col(SymptomSynonym.symptom_id) == col(Symptom.id))
@@ -112,6 +119,7 @@ def _build(session: Session) -> VocabularyIndex:
             identifiers[text.lower()] = slug
         elif source_kind == DocumentKind.ontology:
             ontology_names.setdefault(normalize_phrase(text), slug)
+            ontology_phrases.append(Phrase(slug, text))
         else:
             (phrases if kind == SynonymKind.term else region_phrases).append(Phrase(slug, text))
     implied = Symptom.__table__.alias("implied")  # type: ignore[attr-defined]
@@ -133,8 +141,23 @@ def _build(session: Session) -> VocabularyIndex:
         ),
         identifiers=identifiers,
         ontology_names=ontology_names,
+        ontology_phrases=ontology_phrases,
+        ontology_suffixes=_word_suffixes(ontology_phrases),
         warning_signs=frozenset(slug for slug, known in symptoms.items() if known.red_flag_level),
     )
+
+
+def _word_suffixes(phrases: list[Phrase]) -> list[tuple[str, int]]:
+    suffixes: list[tuple[str, int]] = []
+    for position, phrase in enumerate(phrases):
+        lowered = utils.default_process(phrase.text)
+        suffixes += [
+            (lowered[start:], position)
+            for start in range(len(lowered))
+            if start == 0 or lowered[start - 1] == " "
+        ]
+    suffixes.sort()
+    return suffixes
 
 
 _index = PerDatabase(_fingerprint, _build)

@@ -1,5 +1,6 @@
 """Symptom autocomplete and the recognition of people's own words."""
 
+import bisect
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
@@ -7,7 +8,7 @@ from sqlmodel import Session
 
 from app.knowledge.mentions import find_mentions
 from app.knowledge.text import SOURCE_ID, normalize_phrase
-from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
+from app.knowledge.vocabulary_index import Phrase, VocabularyIndex, load_vocabulary_index
 from app.schemas import SymptomRef, SymptomSuggestion
 
 # A phrase this close to a known one, letter by letter, is that symptom with a typo.
@@ -44,10 +45,37 @@ def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSug
         )
         for phrase in prefix_hits:
             _add(found, index, phrase.symptom_slug, phrase.text)
+        if len(found) < limit:
+            for phrase in _ontology_prefix_hits(index, typed):
+                _add(found, index, phrase.symptom_slug, phrase.text)
     if not found:
         for slug, text in _closest(index, q, limit=limit * 3, cutoff=SUGGESTION_SCORE):
             _add(found, index, slug, text)
     return list(found.values())[:limit]
+
+
+# An ontology prefix as short as "a" starts thousands of phrases; these many are ranked.
+ONTOLOGY_CANDIDATES = 500
+
+
+def _ontology_prefix_hits(index: VocabularyIndex, typed: str) -> list[Phrase]:
+    """Ontology names and synonyms with a word starting with what was typed (found by
+    bisection, not a scan of 40,000 phrases), those starting with it first, shortest first."""
+    suffixes = index.ontology_suffixes
+    start = bisect.bisect_left(suffixes, (typed, -1))
+    positions: dict[int, None] = {}
+    for suffix, position in suffixes[start:]:
+        if not suffix.startswith(typed) or len(positions) >= ONTOLOGY_CANDIDATES:
+            break
+        positions[position] = None
+    phrases = [index.ontology_phrases[position] for position in positions]
+    return sorted(
+        phrases,
+        key=lambda phrase: (
+            not utils.default_process(phrase.text).startswith(typed),
+            len(phrase.text),
+        ),
+    )
 
 
 def _add(found: dict[str, SymptomSuggestion], index: VocabularyIndex, slug: str, text: str) -> None:

@@ -1,7 +1,8 @@
 """Answers already rendered, kept by the validators that name them.
 
 A key holds the knowledge's version (every ETag of ours does), so an edit anywhere makes
-every stale entry unreachable; the oldest go when the cache is full."""
+every stale entry unreachable; the least recently used go when the cache is full. Full is
+counted in bytes: a lookup on a base like HPO's answers with up to a few hundred KB."""
 
 import threading
 import weakref
@@ -12,11 +13,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 MAX_ENTRIES = 4096
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class RenderedAnswers:
     def __init__(self) -> None:
         self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         # One render per key at a time: a burst of the same question (a cold start, a new
         # version of the base) waits for the first answer instead of computing it 30 times.
@@ -24,7 +27,10 @@ class RenderedAnswers:
 
     def peek(self, key: str) -> bytes | None:
         with self._lock:
-            return self._entries.get(key)
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)  # served from here is used, so kept longest
+            return body
 
     def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
         with self._lock:
@@ -44,9 +50,11 @@ class RenderedAnswers:
                 raise
             with self._lock:
                 self._entries[key] = body
+                self._bytes += len(body)
                 self._rendering.pop(key, None)
-                while len(self._entries) > MAX_ENTRIES:
-                    self._entries.popitem(last=False)
+                while len(self._entries) > MAX_ENTRIES or self._bytes > MAX_BYTES:
+                    _, evicted = self._entries.popitem(last=False)
+                    self._bytes -= len(evicted)
         return body
 
 

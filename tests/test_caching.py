@@ -5,6 +5,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.config import Settings
+from app.knowledge import cache
+from app.main import create_app
 from tests.conftest import issue_key
 
 CONDITION = "/v1/conditions/hamstring-origin-problem"
@@ -138,3 +141,23 @@ class TestValidatorsFollowEveryChange:
 
     def test_health_answers_are_not_cached(self, client: TestClient) -> None:
         assert client.get("/healthz").headers["cache-control"] == "no-store"
+
+
+def test_an_edit_in_another_process_is_never_kept_under_a_newer_version(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two processes on one database; B's in-memory vocabulary trusts itself for a minute, its
+    # version snapshot for the usual moment. An answer B renders under the version after A's
+    # edit must be computed from that version, not from the vocabulary B had before.
+    monkeypatch.setattr(cache, "RECHECK_SECONDS", 60.0)
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+        admin = issue_key(a, "admin", name="admin")
+        b.post("/v1/lookup", json={"symptoms": ["a sore bum"]})
+        added = a.post(
+            "/v1/symptoms/buttock-pain/synonyms", json={"text": "zzqx wobble"}, headers=admin
+        )
+        assert added.status_code == 201
+        time.sleep(0.35)  # B's version snapshot, and any renewal of it, has expired
+        for _ in range(2):  # rendered, then from memory
+            answer = b.post("/v1/lookup", json={"symptoms": ["zzqx wobble"]}).json()
+            assert [item["symptom"]["slug"] for item in answer["recognized"]] == ["buttock-pain"]

@@ -16,6 +16,7 @@ from starlette.responses import Response as StarletteResponse
 
 from app.api.deps import SessionDep
 from app.api.response_cache import already_rendered, rendered
+from app.knowledge.cache import RECHECK
 from app.services.editing import ANY_VERSION
 from app.services.versions import (
     ConditionState,
@@ -156,6 +157,10 @@ def _render_answer(
 ) -> StarletteResponse:
     with Session(engine) as session:
         key, headers = _answer_key(request, knowledge_state(session), question, conditional)
+        # The copies in memory (vocabulary, ranking arrays) trust themselves for a moment; the
+        # version in the key may be newer than that moment, and an answer computed from
+        # older copies would then be kept under it for good.
+        session.info[RECHECK] = True
         body = rendered(session, key, lambda: render(session))
     return StarletteResponse(body, media_type="application/json", headers=headers)
 

@@ -46,13 +46,18 @@ class RenderedAnswers:
                 body = render()
             except BaseException:
                 with self._lock:
-                    self._rendering.pop(key, None)
+                    if self._rendering.get(key) is rendering:
+                        del self._rendering[key]
                 raise
             with self._lock:
+                replaced = self._entries.pop(key, None)
+                self._bytes += len(body) - (len(replaced) if replaced is not None else 0)
                 self._entries[key] = body
-                self._bytes += len(body)
-                self._rendering.pop(key, None)
-                while len(self._entries) > MAX_ENTRIES or self._bytes > MAX_BYTES:
+                if self._rendering.get(key) is rendering:
+                    del self._rendering[key]
+                while len(self._entries) > 1 and (
+                    len(self._entries) > MAX_ENTRIES or self._bytes > MAX_BYTES
+                ):
                     _, evicted = self._entries.popitem(last=False)
                     self._bytes -= len(evicted)
         return body

@@ -49,13 +49,6 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
-    worker_threads: int = Field(
-        default=8,
-        ge=1,
-        le=40,
-        description="Threads for the database and ranking work of one process. Ranking holds "
-        "Python's GIL, so more threads than this only queue for it (and hand it over slowly).",
-    )
 
     @property
     def cache_max_age(self) -> int:

@@ -86,7 +86,11 @@ def begin_writing(session: Session) -> None:
         return
     # PostgreSQL: writers of every API process queue on one transaction-scoped advisory lock,
     # so version checks and the base-wide relinking never interleave or deadlock.
-    session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK_KEY})")
+    # Waiting is bounded as on SQLite: past it the writer is told the base is busy (a 503).
+    connection = session.connection()
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(WRITER_WAIT_SECONDS * 1000)}ms'")
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK_KEY})")
+    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
 
 
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -197,7 +197,10 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
 
 async def _on_busy(request: Request, error: Exception) -> JSONResponse:
     # A database busy with other writers is a moment's wait, not a failure of the service.
-    if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+    # SQLite says "database is locked"; PostgreSQL's lock_timeout is SQLSTATE 55P03.
+    if isinstance(error, OperationalError) and not (
+        "locked" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "55P03"
+    ):
         return await _on_unexpected(request, error)
     return problem_response(
         request,

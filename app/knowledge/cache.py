@@ -16,6 +16,9 @@ from sqlmodel import Session
 
 Built = TypeVar("Built")
 RECHECK_SECONDS = 0.1
+# Set in a session's info to check the copies against the database whatever their age: an
+# answer kept under a version of the base must be computed from copies at least that new.
+RECHECK = "recheck_copies"
 
 _local_writes: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
 _local_writes_guard = threading.Lock()
@@ -74,6 +77,7 @@ class PerDatabase(Generic[Built]):
             and copy.generation == generation
             and now - copy.checked_at < RECHECK_SECONDS
             and not session.info.get("wrote")
+            and not session.info.get(RECHECK)
         ):
             return copy.built
         fingerprint = self._fingerprint(session)

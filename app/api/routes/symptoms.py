@@ -1,9 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.api.caching import KnowledgeFresh
+from app.api.caching import KnowledgeFresh, answer_from_base
 from app.api.deps import AdminDep, SessionDep
 from app.core.errors import problem_responses
 from app.knowledge.vocabulary import VocabularyEntry
@@ -20,10 +20,14 @@ from app.services.vocabulary_editing import (
 router = APIRouter(prefix="/v1/symptoms", tags=["symptoms"])
 
 
-@router.get("", summary="Autocomplete symptoms", responses=problem_responses(422))
-def read_symptoms(
-    session: SessionDep,
-    _fresh: KnowledgeFresh,
+@router.get(
+    "",
+    summary="Autocomplete symptoms",
+    response_model=SymptomSuggestions,
+    responses=problem_responses(422),
+)
+async def read_symptoms(
+    request: Request,
     q: Annotated[
         str,
         Query(
@@ -34,11 +38,20 @@ def read_symptoms(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="How many suggestions at most.")] = 10,
-) -> SymptomSuggestions:
+) -> Response:
     """Symptoms whose name or a synonym starts with what was typed, or has a word that does
     ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
     suggestion's `slug` can be sent to the lookup as it is."""
-    return SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
+    return await answer_from_base(
+        request,
+        "",
+        lambda session: (
+            SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
+            .model_dump_json()
+            .encode()
+        ),
+        conditional=True,
+    )
 
 
 SymptomSlug = Annotated[str, Path(max_length=120, examples=["buttock-pain"])]

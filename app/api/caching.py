@@ -156,11 +156,12 @@ def _render_answer(
     conditional: bool,
 ) -> StarletteResponse:
     with Session(engine) as session:
-        key, headers = _answer_key(request, knowledge_state(session), question, conditional)
+        knowledge = knowledge_state(session)
+        key, headers = _answer_key(request, knowledge, question, conditional)
         # The copies in memory (vocabulary, ranking arrays) trust themselves for a moment; the
         # version in the key may be newer than that moment, and an answer computed from
         # older copies would then be kept under it for good.
-        session.info[RECHECK] = True
+        session.info[RECHECK] = knowledge.token
         body = rendered(session, key, lambda: render(session))
     return StarletteResponse(body, media_type="application/json", headers=headers)
 

@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 Built = TypeVar("Built")
 RECHECK_SECONDS = 0.1
-# Set in a session's info to check the copies against the database whatever their age: an
-# answer kept under a version of the base must be computed from copies at least that new.
+# Set in a session's info to a version of the base (a knowledge token): the copies are then
+# checked against the database unless they were already checked under that version, whatever
+# their age. An answer kept under a version must be computed from copies at least that new.
 RECHECK = "recheck_copies"
 
 _local_writes: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
@@ -50,6 +51,7 @@ class _Copy(Generic[Built]):
     built: Built
     checked_at: float
     generation: int
+    verified_for: str | None = None  # the version of the base it was last checked under
 
 
 class PerDatabase(Generic[Built]):
@@ -72,17 +74,17 @@ class PerDatabase(Generic[Built]):
         generation = local_writes(engine)
         copy = self._copies.get(engine)
         now = time.monotonic()
-        if (
-            copy is not None
-            and copy.generation == generation
-            and now - copy.checked_at < RECHECK_SECONDS
-            and not session.info.get("wrote")
-            and not session.info.get(RECHECK)
-        ):
-            return copy.built
+        version: str | None = session.info.get(RECHECK)
+        wrote = session.info.get("wrote")
+        if copy is not None and not wrote:
+            if version is not None:
+                if copy.verified_for == version:
+                    return copy.built
+            elif copy.generation == generation and now - copy.checked_at < RECHECK_SECONDS:
+                return copy.built
         fingerprint = self._fingerprint(session)
         if copy is not None and copy.fingerprint == fingerprint:
-            self._copies[engine] = _Copy(fingerprint, copy.built, now, generation)
+            self._copies[engine] = _Copy(fingerprint, copy.built, now, generation, version)
             return copy.built
         # One build at a time: on a large base a build takes seconds and hundreds of MB, and
         # every request that arrives meanwhile would otherwise start its own.
@@ -91,5 +93,5 @@ class PerDatabase(Generic[Built]):
             if copy is not None and copy.fingerprint == fingerprint:
                 return copy.built
             built = self._build(session)
-            self._copies[engine] = _Copy(fingerprint, built, now, generation)
+            self._copies[engine] = _Copy(fingerprint, built, now, generation, version)
         return built

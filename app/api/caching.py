@@ -132,44 +132,41 @@ def if_match_version(request: Request, slug: str) -> int | None:
 
 
 async def answer_from_base(
-    request: Request, question: str, render: Callable[[Session], bytes], *, conditional: bool
+    request: Request, render: Callable[[Session], bytes], *, body: str | None = None
 ) -> StarletteResponse:
     """An answer computed from the whole base (a search, a lookup), rendered once per version
     of the base and question: served from memory on the event loop while the version is
-    current, computed in a thread otherwise. ``conditional`` answers carry validators and
-    304s (GETs); others (POSTs) only share the rendering."""
+    current, computed in a thread otherwise. A GET's question is its URL, and its answer
+    carries validators and 304s; a POST's question is its ``body``, and it only shares the
+    rendering."""
     engine = request.app.state.engine
     snapshot = current_snapshot(engine)
     if snapshot is not None:
-        key, headers = _answer_key(request, snapshot.knowledge, question, conditional)
-        body = already_rendered(engine, key)
-        if body is not None:
-            return StarletteResponse(body, media_type="application/json", headers=headers)
-    return await run_in_threadpool(_render_answer, engine, request, question, render, conditional)
+        key, headers = _answer_key(request, snapshot.knowledge, body)
+        cached = already_rendered(engine, key)
+        if cached is not None:
+            return StarletteResponse(cached, media_type="application/json", headers=headers)
+    return await run_in_threadpool(_render_answer, engine, request, render, body)
 
 
 def _render_answer(
-    engine: Engine,
-    request: Request,
-    question: str,
-    render: Callable[[Session], bytes],
-    conditional: bool,
+    engine: Engine, request: Request, render: Callable[[Session], bytes], body: str | None
 ) -> StarletteResponse:
     with Session(engine) as session:
         knowledge = knowledge_state(session)
-        key, headers = _answer_key(request, knowledge, question, conditional)
+        key, headers = _answer_key(request, knowledge, body)
         # The copies in memory (vocabulary, ranking arrays) trust themselves for a moment; the
         # version in the key may be newer than that moment, and an answer computed from
         # older copies would then be kept under it for good.
         session.info[RECHECK] = knowledge.token
-        body = rendered(session, key, lambda: render(session))
-    return StarletteResponse(body, media_type="application/json", headers=headers)
+        answer = rendered(session, key, lambda: render(session))
+    return StarletteResponse(answer, media_type="application/json", headers=headers)
 
 
 def _answer_key(
-    request: Request, knowledge: KnowledgeState, question: str, conditional: bool
+    request: Request, knowledge: KnowledgeState, body: str | None
 ) -> tuple[str, dict[str, str]]:
-    if conditional:
+    if body is None:
         etag = knowledge_etag(knowledge, request)
         return etag, check_fresh(request, etag=etag, last_modified=knowledge.last_modified)
-    return f'"k{knowledge.token}-{_digest(request.url.path + question)}"', {}
+    return f'"k{knowledge.token}-{_digest(request.url.path + body)}"', {}

@@ -93,11 +93,9 @@ async def read_conditions(
     Follow `next_cursor` until it is null to see them all."""
     return await answer_from_base(
         request,
-        "",  # the query string is the question, and every conditional key holds it
         lambda session: (
             list_conditions(session, q=q, limit=limit, cursor=cursor).model_dump_json().encode()
         ),
-        conditional=True,
     )
 
 

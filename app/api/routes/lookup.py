@@ -34,9 +34,7 @@ This is health information, not a diagnosis.
 async def post_lookup(http: Request, request: LookupRequest) -> Response:
     # The same question on the same version of the base has the same answer: it is ranked
     # once and then served from memory.
-    return await answer_from_base(
-        http, request.model_dump_json(), _answering(request), conditional=False
-    )
+    return await answer_from_base(http, _answering(request), body=request.model_dump_json())
 
 
 @router.get(
@@ -48,10 +46,7 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     responses=problem_responses(422),
 )
 async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> Response:
-    request = query.as_request()
-    return await answer_from_base(
-        http, request.model_dump_json(), _answering(request), conditional=True
-    )
+    return await answer_from_base(http, _answering(query.as_request()))
 
 
 def _answering(request: LookupRequest) -> Callable[[Session], bytes]:

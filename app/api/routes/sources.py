@@ -16,7 +16,5 @@ async def read_sources(request: Request) -> Response:
     The service's own conditions say where they come from on each condition (`source`)."""
     return await answer_from_base(
         request,
-        "",
         lambda session: list_sources(session).model_dump_json().encode(),
-        conditional=True,
     )

@@ -44,13 +44,11 @@ async def read_symptoms(
     suggestion's `slug` can be sent to the lookup as it is."""
     return await answer_from_base(
         request,
-        "",
         lambda session: (
             SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
             .model_dump_json()
             .encode()
         ),
-        conditional=True,
     )
 
 

@@ -59,6 +59,10 @@ class VocabularyIndex:
     # same things in the same words, and recognising a phrase is a third of a lookup.
     recognitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def symptom_slug(self, name: str) -> str | None:
+        """The symptom a slug or an ontology id (HP:0001250, or an earlier id) names."""
+        return name if name in self.symptoms else self.identifiers.get(name.lower())
+
 
 def _fingerprint(session: Session) -> tuple[int, ...]:
     # Every vocabulary change writes a new vocabulary document or symptom row, so these

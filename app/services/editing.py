@@ -127,7 +127,7 @@ def draft_from_input(
     _check_consistent(content, slug)
     for position, symptom in enumerate(content.symptoms):
         if symptom.slug is not None and SOURCE_ID.match(symptom.slug):
-            known_slug = index.identifiers.get(symptom.slug.lower())
+            known_slug = index.symptom_slug(symptom.slug)
             if known_slug is None:
                 raise InvalidContent(
                     f"symptoms.{position}: no symptom has the id {symptom.slug!r}."

@@ -117,7 +117,7 @@ def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
 
 def _recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     cleaned = phrase.strip()
-    slug = cleaned if cleaned in index.symptoms else index.identifiers.get(cleaned.lower())
+    slug = index.symptom_slug(cleaned)
     if slug is not None:
         return Recognition(phrase, [(_ref(index, slug), True)], [])
     if SOURCE_ID.match(cleaned):

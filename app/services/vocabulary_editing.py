@@ -44,8 +44,7 @@ def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]
 def get_symptom(session: Session, slug: str) -> SymptomPublic:
     """A symptom by slug, or by its ontology id (HP:0001250, or an earlier id of the term)."""
     index = load_vocabulary_index(session)
-    if slug not in index.symptoms:
-        slug = index.identifiers.get(slug.lower(), slug)
+    slug = index.symptom_slug(slug) or slug
     symptom, conditions = _symptom_and_users(session, slug)
     entry = vocabulary_entries(session, slugs={slug}).get(slug)
     if entry is None:

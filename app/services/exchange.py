@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidContent
@@ -64,15 +65,15 @@ def _vocabulary(session: Session) -> VocabularyExport:
 
 
 def vocabulary_entries(
-    session: Session, *, slugs: set[str] | None = None
+    session: Session, *, slugs: set[str] | None = None, any_source: bool = False
 ) -> dict[str, VocabularyEntry]:
-    """The vocabulary's symptoms as its file would list them, by slug."""
-    query = (
-        select(Symptom)
-        .join(Document, col(Document.id) == col(Symptom.document_id))
-        .where(Document.kind == DocumentKind.vocabulary)
-        .order_by(col(Symptom.id))
-    )
+    """The vocabulary's symptoms as its file would list them, by slug; with ``any_source``,
+    also symptoms of an ontology or of a page's own wording, in the same shape."""
+    query = select(Symptom).order_by(col(Symptom.id))
+    if not any_source:
+        query = query.join(Document, col(Document.id) == col(Symptom.document_id)).where(
+            Document.kind == DocumentKind.vocabulary
+        )
     if slugs is not None:
         query = query.where(col(Symptom.slug).in_(slugs))
     symptoms = session.exec(query).all()
@@ -84,26 +85,13 @@ def vocabulary_entries(
         .where(col(SymptomSynonym.symptom_id).in_(ids))
         .order_by(col(SymptomSynonym.id))
     ):
+        if synonym.kind is SynonymKind.identifier:
+            continue  # an ontology's earlier id of the term, not a word people use
         target = terms if synonym.kind is SynonymKind.term else regions
         target.setdefault(synonym.symptom_id, []).append(synonym.text)
-    implied = Symptom.__table__.alias("implied")  # type: ignore[attr-defined]
-    implications: dict[int, list[str]] = {}
-    for symptom_id, implied_slug in session.exec(
-        select(SymptomImplication.symptom_id, implied.c.slug)
-        .join(implied, implied.c.id == SymptomImplication.implied_symptom_id)
-        .where(col(SymptomImplication.symptom_id).in_(ids))
-        .order_by(col(SymptomImplication.id))
-    ):
-        implications.setdefault(symptom_id, []).append(implied_slug)
-    parent = Symptom.__table__.alias("parent")  # type: ignore[attr-defined]
-    parents: dict[int, list[str]] = {}
-    for symptom_id, parent_slug in session.exec(
-        select(SymptomParent.symptom_id, parent.c.slug)
-        .join(parent, parent.c.id == SymptomParent.parent_id)
-        .where(col(SymptomParent.symptom_id).in_(ids))
-        .order_by(col(SymptomParent.id))
-    ):
-        parents.setdefault(symptom_id, []).append(parent_slug)
+    implied = col(SymptomImplication.implied_symptom_id)
+    implications = _linked_slugs(session, SymptomImplication, implied, ids)
+    parents = _linked_slugs(session, SymptomParent, col(SymptomParent.parent_id), ids)
     return {
         symptom.slug: VocabularyEntry(
             slug=symptom.slug,
@@ -120,6 +108,26 @@ def vocabulary_entries(
         )
         for symptom in symptoms
     }
+
+
+def _linked_slugs(
+    session: Session,
+    link: type[SymptomImplication] | type[SymptomParent],
+    other: Mapped[int],
+    ids: list[int | None],
+) -> dict[int, list[str]]:
+    """For each of these symptoms, the slugs a link table (implications, parents) points it
+    to through its column ``other``, in the order they were written."""
+    linked = Symptom.__table__.alias("linked")  # type: ignore[attr-defined]
+    found: dict[int, list[str]] = {}
+    for symptom_id, slug in session.exec(
+        select(link.symptom_id, linked.c.slug)
+        .join(linked, linked.c.id == other)
+        .where(col(link.symptom_id).in_(ids))
+        .order_by(col(link.id))
+    ):
+        found.setdefault(symptom_id, []).append(slug)
+    return found
 
 
 def import_knowledge(session: Session, export: KnowledgeExport) -> list[ImportOutcome]:

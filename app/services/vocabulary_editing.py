@@ -18,9 +18,6 @@ from app.models import (
     Document,
     DocumentKind,
     Symptom,
-    SymptomParent,
-    SymptomSynonym,
-    SynonymKind,
 )
 from app.schemas import SymptomPublic, SynonymInput
 from app.services.editing import api_provenance
@@ -46,31 +43,7 @@ def get_symptom(session: Session, slug: str) -> SymptomPublic:
     index = load_vocabulary_index(session)
     slug = index.symptom_slug(slug) or slug
     symptom, conditions = _symptom_and_users(session, slug)
-    entry = vocabulary_entries(session, slugs={slug}).get(slug)
-    if entry is None:
-        entry = VocabularyEntry(
-            slug=symptom.slug,
-            name=symptom.name,
-            region=symptom.region,
-            synonyms=list(
-                session.exec(
-                    select(SymptomSynonym.text)
-                    .where(
-                        SymptomSynonym.symptom_id == symptom.id,
-                        SymptomSynonym.kind == SynonymKind.term,
-                    )
-                    .order_by(col(SymptomSynonym.id))
-                )
-            ),
-            parents=list(
-                session.exec(
-                    select(Symptom.slug)
-                    .join(SymptomParent, col(SymptomParent.parent_id) == col(Symptom.id))
-                    .where(SymptomParent.symptom_id == symptom.id)
-                    .order_by(col(SymptomParent.id))
-                )
-            ),
-        )
+    entry = vocabulary_entries(session, slugs={slug}, any_source=True)[slug]
     return SymptomPublic(
         **entry.model_dump(),
         in_vocabulary=slug in index.vocabulary_slugs,

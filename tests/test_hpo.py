@@ -374,7 +374,7 @@ def _profiles(listings: dict[str, dict[str, float]], *, ontology: bool = True) -
         ordered.append(profile)
     terms = frozenset(PARENTS) | {"phenotype"} if ontology else frozenset()
     scoring = ScoringIndex([p.slug for p in ordered], rows, Hierarchy(PARENTS), terms)
-    return ConditionProfiles({p.slug: p for p in ordered}, ordered, scoring)
+    return ConditionProfiles(ordered, scoring)
 
 
 def _base(**listings: dict[str, float]) -> dict[str, dict[str, float]]:

@@ -115,8 +115,7 @@ class ConditionProfile:
 
 @dataclass(frozen=True)
 class ConditionProfiles:
-    by_slug: dict[str, ConditionProfile]
-    # The same profiles in the order of the scoring index's arrays.
+    # In the order of the scoring index's arrays.
     ordered: list[ConditionProfile]
     scoring: ScoringIndex
 
@@ -234,7 +233,6 @@ def _build(session: Session) -> ConditionProfiles:
         by_id[condition_id].seek_help.append(text)
     ordered = list(by_id.values())
     return ConditionProfiles(
-        by_slug={profile.slug: profile for profile in ordered},
         ordered=ordered,
         scoring=ScoringIndex(
             [p.slug for p in ordered],

@@ -40,14 +40,6 @@ class Hierarchy:
     def __init__(self, parents: dict[str, tuple[str, ...]]) -> None:
         self.parents = parents
         self._lineage: dict[str, tuple[str, ...]] = {}
-        self._ancestors: dict[str, frozenset[str]] = {}
-
-    def ancestors(self, slug: str) -> frozenset[str]:
-        """Every symptom above this one."""
-        known = self._ancestors.get(slug)
-        if known is None:
-            known = self._ancestors[slug] = frozenset(self.lineage(slug)[1:])
-        return known
 
     def lineage(self, slug: str) -> tuple[str, ...]:
         """The symptom and every symptom above it, each once."""

@@ -263,10 +263,7 @@ def _promoted(
         return promoted
     for number in np.flatnonzero(profiles.cant_miss[positions] & (scores >= SAFETY_FLOOR)):
         profile = profiles.ordered[int(positions[number])]
-        promoted[number] = any(
-            profile.symptoms[slug].frequency is not Frequency.absent
-            for slug in evidence.red_flags & profile.symptoms.keys()
-        )
+        promoted[number] = not evidence.red_flags.isdisjoint(profile.has)
     return promoted
 
 

@@ -14,6 +14,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from app.knowledge.document import DocumentError
+from app.knowledge.scoring import on_a_cycle
 
 # The frequency terms of HPO's "Frequency" subontology, as the middle of the range each names.
 FREQUENCY_TERMS = {
@@ -167,34 +168,10 @@ def read_ontology(path: Path) -> Ontology:
         for parent in term.parents:
             if parent not in terms:
                 raise DocumentError(name, 1, f"{term.id} has unknown parent {parent}")
-    _refuse_cycles(terms, name)
+    cyclic = on_a_cycle({term.id: term.parents for term in terms.values()})
+    if cyclic is not None:
+        raise DocumentError(name, 1, f"{cyclic} is its own ancestor (is_a cycle)")
     return Ontology(release, terms, replaced_by)
-
-
-def _refuse_cycles(terms: dict[str, Term], file_name: str) -> None:
-    """An is_a cycle would make a term its own ancestor, and every walk up endless."""
-    finished: set[str] = set()
-    for start in terms:
-        path: list[str] = []
-        on_path: set[str] = set()
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            term_id, next_parent = stack.pop()
-            if next_parent == 0:
-                if term_id in finished:
-                    continue
-                if term_id in on_path:
-                    raise DocumentError(file_name, 1, f"{term_id} is its own ancestor (is_a cycle)")
-                path.append(term_id)
-                on_path.add(term_id)
-            parents = terms[term_id].parents
-            if next_parent < len(parents):
-                stack.append((term_id, next_parent + 1))
-                stack.append((parents[next_parent], 0))
-            else:
-                path.pop()
-                on_path.discard(term_id)
-                finished.add(term_id)
 
 
 def _release_from_header(data_version: str) -> str:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.knowledge import search_index
 from app.knowledge.document import DocumentError, decode_document
 from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
+from app.knowledge.scoring import on_a_cycle
 from app.knowledge.text import make_slug, normalize_phrase
 from app.knowledge.vocabulary import Vocabulary, parse_vocabulary
 from app.knowledge.vocabulary_index import load_vocabulary_index
@@ -124,14 +125,16 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
                 )
             )
     session.flush()
-    _write_implications(session, vocabulary, document.id)
-    _write_parents(session, vocabulary, document.id)
+    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+    _write_implications(session, vocabulary, ids, document.id)
+    _write_parents(session, vocabulary, ids, document.id)
     return True
 
 
-def _write_parents(session: Session, vocabulary: Vocabulary, document_id: int) -> None:
+def _write_parents(
+    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
+) -> None:
     """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
-    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
     for entry in vocabulary.entries:
         session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id) == ids[entry.slug]))
         for parent in entry.parents:
@@ -148,22 +151,15 @@ def _write_parents(session: Session, vocabulary: Vocabulary, document_id: int) -
     parents: dict[int, list[int]] = {}
     for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
         parents.setdefault(child, []).append(parent_id)
-    for entry in vocabulary.entries:
-        start = ids[entry.slug]
-        pending, seen = list(parents.get(start, [])), set()
-        while pending:
-            current = pending.pop()
-            if current == start:
-                raise DocumentError(
-                    vocabulary.file_name, 1, f"{entry.slug!r} would be its own ancestor"
-                )
-            if current not in seen:
-                seen.add(current)
-                pending.extend(parents.get(current, []))
+    cyclic = on_a_cycle(parents, starts=[ids[entry.slug] for entry in vocabulary.entries])
+    if cyclic is not None:
+        slug = next(slug for slug, id_ in ids.items() if id_ == cyclic)
+        raise DocumentError(vocabulary.file_name, 1, f"{slug!r} would be its own ancestor")
 
 
-def _write_implications(session: Session, vocabulary: Vocabulary, document_id: int) -> None:
-    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+def _write_implications(
+    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
+) -> None:
     for entry in vocabulary.entries:
         session.exec(
             delete(SymptomImplication).where(col(SymptomImplication.symptom_id) == ids[entry.slug])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, tuple_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -108,9 +108,12 @@ def import_hpo(
         .where(Document.kind == DocumentKind.ontology, Document.name == SOURCE_KEY)
         .order_by(col(Document.id).desc())
     ).first()
-    stored = _stored_conditions(session)
     if latest is not None and latest.sha256 == sha256:
-        return HpoImportOutcome(version, False, len(release.ontology.terms), 0, 0, 0, len(stored))
+        held = session.exec(
+            select(func.count()).select_from(Condition).where(col(Condition.source_id).is_not(None))
+        ).one()
+        return HpoImportOutcome(version, False, len(release.ontology.terms), 0, 0, 0, held)
+    stored = _stored_conditions(session)
     now = datetime.now(UTC)
     document = Document(
         kind=DocumentKind.ontology,
@@ -159,7 +162,7 @@ def _drop_retired_terms(session: Session, ontology: Ontology) -> None:
     ]
     _execute_many(
         session,
-        delete(Symptom).where(col(Symptom.id) == _bind("row_id")),
+        delete(Symptom).where(col(Symptom.id) == bindparam("row_id")),
         [{"row_id": row_id} for row_id in retired],
     )
 
@@ -240,8 +243,8 @@ def _write_terms(
     _execute_many(
         session,
         update(Symptom)
-        .where(col(Symptom.id) == _bind("row_id"))
-        .values(name=_bind("name"), document_id=_bind("document_id")),
+        .where(col(Symptom.id) == bindparam("row_id"))
+        .values(name=bindparam("name"), document_id=bindparam("document_id")),
         renamed,
     )
     ids = _ids_by_source_id(session, Symptom)
@@ -258,10 +261,6 @@ def _ids_by_source_id(session: Session, model: type[Symptom] | type[Condition]) 
         sa_select(col(model.id), col(model.source_id)).where(col(model.source_id).is_not(None))
     )
     return {str(source_id): row_id for row_id, source_id in rows if row_id is not None}
-
-
-def _bind(name: str) -> Any:
-    return bindparam(name)
 
 
 def _write_synonyms(
@@ -297,7 +296,7 @@ def _write_synonyms(
     }
     gone = [{"row_id": row_id} for key, row_id in stored.items() if key not in wanted]
     _execute_many(
-        session, delete(SymptomSynonym).where(col(SymptomSynonym.id) == _bind("row_id")), gone
+        session, delete(SymptomSynonym).where(col(SymptomSynonym.id) == bindparam("row_id")), gone
     )
     _execute_many(
         session,
@@ -414,7 +413,7 @@ def _write_diseases(
         search_index.remove_row(connection, row_id)
     _execute_many(
         session,
-        delete(Condition).where(col(Condition.id) == _bind("row_id")),
+        delete(Condition).where(col(Condition.id) == bindparam("row_id")),
         [{"row_id": row_id} for row_id in removed],
     )
     _execute_many(
@@ -438,10 +437,10 @@ def _write_diseases(
     _execute_many(
         session,
         update(Condition)
-        .where(col(Condition.id) == _bind("row_id"))
+        .where(col(Condition.id) == bindparam("row_id"))
         .values(
-            name=_bind("name"),
-            version=_bind("next_version"),
+            name=bindparam("name"),
+            version=bindparam("next_version"),
             updated_at=now,
             document_id=document_id,
         ),
@@ -457,7 +456,9 @@ def _write_diseases(
     if changed:
         _execute_many(
             session,
-            delete(ConditionSymptom).where(col(ConditionSymptom.condition_id) == _bind("row_id")),
+            delete(ConditionSymptom).where(
+                col(ConditionSymptom.condition_id) == bindparam("row_id")
+            ),
             [{"row_id": stored[disease.id][0]} for disease in changed],
         )
     condition_ids = _ids_by_source_id(session, Condition)

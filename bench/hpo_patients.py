@@ -42,6 +42,7 @@ from app.services.lookup import look_up, rank_request
 from app.services.ranking import Ranking
 
 sys.path.insert(0, str(Path(__file__).parent))
+from lookup_latency import percentile  # noqa: E402
 from phenomizer import Phenomizer  # noqa: E402
 
 DEFAULT_CASES = PROJECT_ROOT.parent / "shared" / "datasets" / "phenopackets" / "cases-dev.tsv"
@@ -81,11 +82,6 @@ def mean_rank(ranking: Ranking, position: int | None) -> float | None:
     better = int(np.sum(ranking.scores > score + tolerance))
     equal = int(np.sum(np.abs(ranking.scores - score) <= tolerance))
     return better + (equal + 1) / 2
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def share_within(ranks: list[float | None], places: int) -> float:

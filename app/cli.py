@@ -19,21 +19,18 @@ from sqlmodel import Session
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
-from app.knowledge.document import DocumentError
-from app.knowledge.hpo import default_data_directory, read_release
-from app.knowledge.store import (
-    has_vocabulary,
-    import_condition_documents,
-    load_default_knowledge,
-    load_vocabulary_file,
-    read_source,
-)
-from app.schemas import KnowledgeExport
+from app.ingest.document import DocumentError
+from app.schemas.exchange import KnowledgeExport
 from app.services.conditions import get_condition
 from app.services.evaluation import evaluate, read_vignettes
 from app.services.exchange import export_knowledge, import_knowledge
-from app.services.hpo_import import Progress, fingerprint, import_hpo
+from app.services.importing import (
+    import_hpo_files,
+    import_pages,
+    load_default_knowledge,
+)
 from app.services.keys import KeyOperationError, Scope, create_key, list_keys, revoke_key
+from app.store.hpo import Progress
 
 cli = typer.Typer(
     help="The condition knowledge service.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -112,20 +109,14 @@ def import_documents(
                 export = KnowledgeExport.model_validate_json(exports[0].read_bytes(), strict=True)
                 outcomes = import_knowledge(session, export)
             else:
-                # A base with a vocabulary keeps it (edits through the API included); only an
-                # empty one takes data/vocabulary.toml.
-                if not has_vocabulary(session):
-                    load_vocabulary_file(session, get_settings().data_dir)
-                sources = [
-                    read_source(
-                        path,
-                        provenance=provenance or f"Imported from {path.name}",
-                        reviewed_on=reviewed_on,
-                        name=name,
-                    )
-                    for path in paths
-                ]
-                outcomes = import_condition_documents(session, sources)
+                outcomes = import_pages(
+                    session,
+                    paths,
+                    data_dir=get_settings().data_dir,
+                    provenance=provenance,
+                    reviewed_on=reviewed_on,
+                    name=name,
+                )
             if dry_run:
                 for outcome in outcomes:
                     condition = get_condition(session, outcome.slug)
@@ -193,17 +184,12 @@ def import_hpo_release(
     """Import a Human Phenotype Ontology release in one transaction: every OMIM and ORPHA
     disease a condition, every term a symptom. The same release again changes nothing."""
     try:
-        if hpoa is None or obo is None:
-            directory = default_data_directory()
-            hpoa, obo = hpoa or directory / "phenotype.hpoa", obo or directory / "hp.obo"
-        sha256 = fingerprint(hpoa.read_bytes(), obo.read_bytes())
         with rich.progress.Progress(console=errors, transient=False) as bars:
-            reading = bars.add_task("Reading", total=1)
-            release = read_release(hpoa, obo)
-            bars.advance(reading)
             with _database() as session:
                 begin_writing(session)
-                outcome = import_hpo(session, release, sha256=sha256, progress=_ProgressBars(bars))
+                outcome = import_hpo_files(
+                    session, hpoa=hpoa, obo=obo, progress=_ProgressBars(bars)
+                )
                 session.commit()
     except DocumentError as error:
         _fail(str(error))

@@ -10,23 +10,14 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
-from app.api.caching import NotModified, not_modified_response
-from app.api.routes import (
-    conditions,
-    embed,
-    exchange,
-    health,
-    lookup,
-    parse,
-    sources,
-    symptoms,
-)
+from app.api.http_cache import NotModified, not_modified_response
+from app.api.routes import conditions, embed, exchange, health, lookup, parse, sources, symptoms
 from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers, problem_responses
 from app.core.limits import BodySizeLimit, HeadAsGet
 from app.core.observability import RequestMetrics, RequestObserver
-from app.knowledge.store import default_knowledge_missing, load_default_knowledge
+from app.services.importing import default_knowledge_missing, load_default_knowledge
 from app.services.lookup import warm_up
 
 DESCRIPTION = """

@@ -32,14 +32,14 @@ from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
-from app.knowledge.hpo import default_data_directory, read_release
-from app.knowledge.profiles import load_condition_profiles
-from app.knowledge.store import load_default_knowledge
-from app.knowledge.text import slug_for_source_id as slug_for
-from app.schemas import LookupRequest
-from app.services.hpo_import import fingerprint, import_hpo
+from app.ingest.hpo_release import default_data_directory, read_release
+from app.language.text import slug_for_source_id as slug_for
+from app.ranking.model import Ranking
+from app.ranking.profiles import load_condition_profiles
+from app.schemas.lookup import LookupRequest
+from app.services.importing import load_default_knowledge
 from app.services.lookup import look_up, rank_request
-from app.services.ranking import Ranking
+from app.store.hpo import fingerprint, import_hpo
 
 sys.path.insert(0, str(Path(__file__).parent))
 from lookup_latency import percentile  # noqa: E402

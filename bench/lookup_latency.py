@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, Settings
 from app.main import create_app
-from app.schemas import LookupRequest
+from app.schemas.lookup import LookupRequest
 from app.services.evaluation import read_vignettes
 from app.services.lookup import look_up
 

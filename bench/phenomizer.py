@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy
 import numpy.typing as npt
 
-from app.knowledge.hpo import Ontology, Release
+from app.ingest.hpo_release import Ontology, Release
 
 # Scores closer than this count as tied: sums of the same ICs in another order can differ in
 # the last bits.

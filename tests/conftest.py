@@ -12,15 +12,11 @@ from sqlmodel import Session
 
 from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
-from app.knowledge.drafting import DocumentSource
-from app.knowledge.store import (
-    ImportOutcome,
-    import_condition_documents,
-    load_default_knowledge,
-    load_vocabulary_file,
-)
+from app.ingest.drafting import DocumentSource
 from app.main import create_app
+from app.services.importing import load_default_knowledge, load_vocabulary_file
 from app.services.keys import Scope, create_key
+from app.store.conditions import ImportOutcome, import_condition_documents
 
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"

@@ -5,8 +5,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from app.cache import copies as cache
 from app.core.config import Settings
-from app.knowledge import cache
 from app.main import create_app
 from tests.conftest import issue_key
 

@@ -4,12 +4,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.knowledge.document import DocumentError, decode_document
-from app.knowledge.drafting import DocumentSource
-from app.knowledge.extract import recovery_days
-from app.knowledge.store import ImportStatus, import_condition_documents
+from app.ingest.document import DocumentError, decode_document
+from app.ingest.drafting import DocumentSource
+from app.ingest.extract import recovery_days
 from app.models import Condition, Document, Symptom
 from app.services.conditions import get_condition
+from app.store.conditions import ImportStatus, import_condition_documents
 from tests.conftest import DATA_DIR, SEED_PAGE, import_text
 
 OWN_PAGE = DATA_DIR / "conditions" / "hamstring-origin-problem.md"

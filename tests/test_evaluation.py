@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.core.config import PROJECT_ROOT
 from app.models import Condition
-from app.schemas import LookupRequest, Sex
+from app.schemas.lookup import LookupRequest, Sex
 from app.services.evaluation import Vignette, evaluate, read_vignettes
 from app.services.lookup import look_up
 

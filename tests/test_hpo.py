@@ -12,14 +12,14 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
-from app.knowledge import search_index
-from app.knowledge.document import DocumentError
-from app.knowledge.hpo import read_release
-from app.knowledge.profiles import ConditionProfile, ConditionProfiles, ListedSymptom
-from app.knowledge.scoring import Hierarchy, Listing, ScoringIndex
+from app.ingest.document import DocumentError
+from app.ingest.hpo_release import read_release
 from app.models import Condition, ConditionSymptom, Frequency, Source, Symptom, SymptomParent
-from app.services.hpo_import import fingerprint, import_hpo
-from app.services.ranking import Evidence, Relation, next_question, rank_candidates
+from app.ranking.model import Evidence, Relation, next_question, rank_candidates
+from app.ranking.profiles import ConditionProfile, ConditionProfiles, ListedSymptom
+from app.ranking.scoring import Hierarchy, Listing, ScoringIndex
+from app.store import search_index
+from app.store.hpo import fingerprint, import_hpo
 from tests.conftest import client_session, import_text, issue_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hpo"

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from app.api import response_cache
-from app.api.response_cache import RenderedAnswers
+from app.cache import answers as response_cache
+from app.cache.answers import RenderedAnswers
 
 
 def test_the_least_recently_used_go_first_when_the_bytes_run_out(

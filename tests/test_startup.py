@@ -10,11 +10,11 @@ from sqlmodel import Session, col, select
 
 from app.core.config import Settings
 from app.core.db import create_db_engine, upgrade_to_head
-from app.knowledge.store import load_vocabulary_file
 from app.main import create_app
 from app.models import Condition, Document
-from app.schemas import KnowledgeExport
+from app.schemas.exchange import KnowledgeExport
 from app.services.exchange import import_knowledge
+from app.services.importing import load_vocabulary_file
 from tests.conftest import DATA_DIR, import_text
 
 

@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.core.errors import InvalidContent, UnsupportedMediaType
-from app.knowledge.document import DocumentError, decode_document
-from app.schemas import ConditionInput
+from app.ingest.document import DocumentError, decode_document
+from app.schemas.editing import ConditionInput
 from app.services.editing import Content, PageInput
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")

@@ -7,160 +7,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.core.errors import ConditionNotFound, InvalidCursor, UnknownSections
-from app.knowledge import search_index
-from app.knowledge.search_index import SEARCH_WORD
-from app.models import (
-    Advice,
-    AdviceKind,
-    Cause,
-    Condition,
-    ConditionAlias,
-    ConditionPriorFactor,
-    ConditionSymptom,
-    Differential,
-    Document,
-    Symptom,
-)
-from app.schemas import (
-    AdvicePublic,
-    CausePublic,
-    ConditionPage,
-    ConditionPublic,
-    ConditionSummary,
-    ConditionSymptomPublic,
-    DifferentialPublic,
-    PriorFactorPublic,
-    RecoveryPublic,
-    SourcePublic,
-)
-
-# What `?sections=` can ask for, and the fields each brings.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "summary": ("summary", "aliases"),
-    "symptoms": ("symptoms",),
-    "causes": ("causes",),
-    "differentials": ("differentials",),
-    "self_help": ("self_help",),
-    "treatment": ("treatment",),
-    "prevention": ("prevention",),
-    "seek_help": ("seek_help", "care_level", "cant_miss"),
-    "recovery": ("recovery",),
-    "priors": ("prior_weight", "prior_factors"),
-}
-
-
-def parse_sections(sections: str | None) -> set[str] | None:
-    """The sections a `?sections=` value names; None for all of them."""
-    if sections is None or not sections.strip():
-        return None
-    chosen = {part.strip() for part in sections.split(",") if part.strip()}
-    unknown = sorted(chosen - SECTIONS.keys())
-    if unknown:
-        raise UnknownSections(unknown, sorted(SECTIONS))
-    return chosen
+from app.core.errors import InvalidCursor
+from app.models import Condition
+from app.schemas.conditions import ConditionPage, ConditionPublic, ConditionSummary
+from app.store import search_index
+from app.store.conditions import read_condition
+from app.store.search_index import SEARCH_WORD
 
 
 def get_condition(session: Session, slug: str) -> ConditionPublic:
-    condition = session.exec(select(Condition).where(Condition.slug == slug)).first()
-    if condition is None or condition.id is None:
-        raise ConditionNotFound(slug)
-    document = session.get(Document, condition.document_id)
-    assert document is not None
-    symptoms = session.exec(
-        select(ConditionSymptom, Symptom)
-        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
-        .where(ConditionSymptom.condition_id == condition.id)
-        .order_by(col(ConditionSymptom.position))
-    ).all()
-    causes = session.exec(
-        select(Cause).where(Cause.condition_id == condition.id).order_by(col(Cause.position))
-    ).all()
-    related = Condition.__table__.alias("related")  # type: ignore[attr-defined]
-    differentials = session.exec(
-        select(Differential, related.c.slug)
-        .outerjoin(related, related.c.id == Differential.related_condition_id)
-        .where(Differential.condition_id == condition.id)
-        .order_by(col(Differential.position))
-    ).all()
-    advice = session.exec(
-        select(Advice).where(Advice.condition_id == condition.id).order_by(col(Advice.position))
-    ).all()
-    aliases = session.exec(
-        select(ConditionAlias.name)
-        .where(ConditionAlias.condition_id == condition.id)
-        .order_by(col(ConditionAlias.id))
-    ).all()
-    factors = session.exec(
-        select(ConditionPriorFactor)
-        .where(ConditionPriorFactor.condition_id == condition.id)
-        .order_by(col(ConditionPriorFactor.id))
-    ).all()
-
-    def advice_of(kind: AdviceKind) -> list[AdvicePublic]:
-        return [AdvicePublic(text=item.text) for item in advice if item.kind == kind]
-
-    recovery = (
-        RecoveryPublic(
-            text=condition.recovery_text,
-            min_days=condition.recovery_min_days,
-            max_days=condition.recovery_max_days,
-        )
-        if condition.recovery_text is not None
-        else None
-    )
-    return ConditionPublic(
-        slug=condition.slug,
-        source_id=condition.source_id,
-        name=condition.name,
-        aliases=list(aliases),
-        summary=condition.summary,
-        symptoms=[
-            ConditionSymptomPublic(
-                slug=symptom.slug,
-                name=symptom.name,
-                region=symptom.region,
-                frequency=link.frequency,
-                frequency_value=link.frequency_value,
-                source_id=symptom.source_id,
-                text=link.text,
-            )
-            for link, symptom in symptoms
-        ],
-        causes=[
-            CausePublic(kind=cause.kind, text=cause.text, source_text=cause.source_text)
-            for cause in causes
-        ],
-        differentials=[
-            DifferentialPublic(name=item.name, slug=related_slug, note=item.note)
-            for item, related_slug in differentials
-        ],
-        self_help=advice_of(AdviceKind.self_help),
-        treatment=advice_of(AdviceKind.treatment),
-        prevention=advice_of(AdviceKind.prevention),
-        seek_help=advice_of(AdviceKind.seek_help),
-        recovery=recovery,
-        care_level=condition.care_level,
-        cant_miss=condition.cant_miss,
-        prior_weight=condition.prior_weight,
-        prior_factors=[
-            PriorFactorPublic(
-                age_min=factor.age_min,
-                age_max=factor.age_max,
-                sex=factor.sex,
-                factor=factor.factor,
-            )
-            for factor in factors
-        ],
-        source=SourcePublic(
-            document=document.name,
-            provenance=document.provenance,
-            reviewed_on=document.reviewed_on,
-            imported_at=document.imported_at,
-        ),
-        version=condition.version,
-        updated_at=condition.updated_at,
-    )
+    """A whole condition, as GET /v1/conditions/{slug} shows it."""
+    return read_condition(session, slug)
 
 
 def list_conditions(

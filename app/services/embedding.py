@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.errors import NotFound
 from app.models import Frequency
-from app.schemas import ConditionPublic
+from app.schemas.conditions import ConditionPublic
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PROVIDER_NAME = "Condition knowledge service"

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from app.schemas import LookupRequest, Sex
+from app.schemas.lookup import LookupRequest, Sex
 from app.services.lookup import look_up
 
 

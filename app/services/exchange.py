@@ -6,16 +6,10 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidContent
-from app.knowledge.drafting import DocumentSource
-from app.knowledge.store import (
-    ImportOutcome,
-    apply_vocabulary,
-    finish_writes,
-    latest_version,
-    write_condition,
-)
-from app.knowledge.vocabulary import RedFlag, Vocabulary, VocabularyEntry
-from app.knowledge.vocabulary_index import load_vocabulary_index
+from app.ingest.condition_input import draft_from_input
+from app.ingest.drafting import DocumentSource
+from app.ingest.vocabulary_file import Vocabulary
+from app.language.vocabulary_index import load_vocabulary_index
 from app.models import (
     Condition,
     Document,
@@ -27,9 +21,13 @@ from app.models import (
     SymptomSynonym,
     SynonymKind,
 )
-from app.schemas import EXPORT_FORMAT, ConditionInput, KnowledgeExport, VocabularyExport
+from app.schemas.editing import ConditionInput
+from app.schemas.exchange import EXPORT_FORMAT, KnowledgeExport, VocabularyExport
+from app.schemas.symptoms import RedFlag, VocabularyEntry
 from app.services.conditions import get_condition
-from app.services.editing import draft_from_input, keep_of
+from app.services.editing import keep_of
+from app.store.conditions import ImportOutcome, finish_writes, latest_version, write_condition
+from app.store.vocabulary import apply_vocabulary
 
 EXPORT_FILE_NAME = "export.json"
 

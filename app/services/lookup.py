@@ -6,10 +6,21 @@ import logging
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.knowledge.mentions import find_mentions
-from app.knowledge.profiles import ConditionProfiles, ListedSymptom, load_condition_profiles
-from app.knowledge.vocabulary_index import VocabularyIndex, load_vocabulary_index
-from app.schemas import (
+from app.language.mentions import find_mentions
+from app.language.recognition import recognize, suggest_phrases
+from app.language.vocabulary_index import VocabularyIndex, load_vocabulary_index
+from app.ranking import triage
+from app.ranking.model import (
+    Evidence,
+    Match,
+    RankedCondition,
+    Ranking,
+    explain,
+    next_question,
+    rank_candidates,
+)
+from app.ranking.profiles import ConditionProfiles, ListedSymptom, load_condition_profiles
+from app.schemas.lookup import (
     Candidate,
     ConditionRef,
     LookupRequest,
@@ -19,22 +30,27 @@ from app.schemas import (
     ParseResponse,
     RecognizedSymptom,
     SymptomMention,
-    SymptomRef,
+    Triage,
+    TriageReason,
     UnrecognizedSymptom,
 )
-from app.services.ranking import (
-    Evidence,
-    Match,
-    RankedCondition,
-    Ranking,
-    explain,
-    next_question,
-    rank_candidates,
-)
-from app.services.symptoms import recognize
-from app.services.triage import assess
+from app.schemas.symptoms import SymptomRef, SymptomSuggestion
 
 logger = logging.getLogger(__name__)
+
+
+def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSuggestion]:
+    """Autocomplete: the symptoms whose names or lay words start with what was typed."""
+    index = load_vocabulary_index(session)
+    return [
+        SymptomSuggestion(
+            slug=slug,
+            name=index.symptoms[slug].name,
+            region=index.symptoms[slug].region,
+            matched=text,
+        )
+        for slug, text in suggest_phrases(index, q, limit=limit)
+    ]
 
 
 def parse_text(session: Session, text: str) -> ParseResponse:
@@ -45,7 +61,7 @@ def parse_text(session: Session, text: str) -> ParseResponse:
 def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
     return [
         SymptomMention(
-            symptom=SymptomRef(slug=m.symptom_slug, name=index.symptoms[m.symptom_slug].name),
+            symptom=_symptom_ref(index, m.symptom_slug),
             present=m.present,
             start=m.start,
             end=m.end,
@@ -81,7 +97,7 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
         something_else=round(ranking.something_else, 4),
         not_listed=round(ranking.not_listed, 4),
         next_question=_question(index, profiles, ranking, evidence),
-        triage=assess(index, set(evidence.red_flags), ranking),
+        triage=_triage(index, triage.assess(index, set(evidence.red_flags), ranking)),
     )
 
 
@@ -118,14 +134,15 @@ def _recognize_all(
         for phrase in phrases:
             recognition = recognize(index, phrase)
             if not recognition.symptoms:
-                unrecognized.append(
-                    UnrecognizedSymptom(input=phrase, suggestions=recognition.suggestions)
-                )
-            for symptom, stated_present in recognition.symptoms:
+                suggestions = [_symptom_ref(index, slug) for slug in recognition.suggestions]
+                unrecognized.append(UnrecognizedSymptom(input=phrase, suggestions=suggestions))
+            for slug, stated_present in recognition.symptoms:
                 # "No numbness" among the symptoms is an absent symptom all the same.
                 recognized.append(
                     RecognizedSymptom(
-                        input=phrase, symptom=symptom, present=reported_present and stated_present
+                        input=phrase,
+                        symptom=_symptom_ref(index, slug),
+                        present=reported_present and stated_present,
                     )
                 )
     if request.text is not None:
@@ -134,6 +151,30 @@ def _recognize_all(
             for mention in _mentions(index, request.text)
         ]
     return recognized, unrecognized
+
+
+def _symptom_ref(index: VocabularyIndex, slug: str) -> SymptomRef:
+    return SymptomRef(slug=slug, name=index.symptoms[slug].name)
+
+
+def _triage(index: VocabularyIndex, decision: triage.Triage) -> Triage:
+    return Triage(
+        level=decision.level,
+        advice=decision.advice,
+        reasons=[
+            TriageReason(
+                level=reason.level,
+                advice=reason.advice,
+                symptom=_symptom_ref(index, reason.symptom) if reason.symptom else None,
+                condition=(
+                    ConditionRef(slug=reason.condition.slug, name=reason.condition.name)
+                    if reason.condition
+                    else None
+                ),
+            )
+            for reason in decision.reasons
+        ],
+    )
 
 
 def _question(

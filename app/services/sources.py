@@ -4,7 +4,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Condition, Document, DocumentKind, Source
-from app.schemas import SourceList, SourceSummary
+from app.schemas.sources import SourceList, SourceSummary
 
 
 def list_sources(session: Session) -> SourceList:

@@ -7,21 +7,15 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, InvalidContent, NotFound
-from app.knowledge.document import DocumentError
-from app.knowledge.store import apply_vocabulary
-from app.knowledge.text import normalize_phrase
-from app.knowledge.vocabulary import Vocabulary, VocabularyEntry
-from app.knowledge.vocabulary_index import load_vocabulary_index
-from app.models import (
-    Condition,
-    ConditionSymptom,
-    Document,
-    DocumentKind,
-    Symptom,
-)
-from app.schemas import SymptomPublic, SynonymInput
+from app.ingest.document import DocumentError
+from app.ingest.vocabulary_file import Vocabulary
+from app.language.text import normalize_phrase
+from app.language.vocabulary_index import load_vocabulary_index
+from app.models import Condition, ConditionSymptom, Document, DocumentKind, Symptom
+from app.schemas.symptoms import SymptomPublic, SynonymInput, VocabularyEntry
 from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
+from app.store.vocabulary import apply_vocabulary
 
 
 def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]:

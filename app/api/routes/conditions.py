@@ -8,7 +8,8 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
-from app.api.caching import (
+from app.api.deps import SessionDep, WriterDep
+from app.api.http_cache import (
     KnowledgeFresh,
     answer_from_base,
     check_fresh,
@@ -16,19 +17,14 @@ from app.api.caching import (
     condition_validators,
     if_match_version,
 )
-from app.api.deps import SessionDep, WriterDep
-from app.api.response_cache import already_rendered, rendered
+from app.api.sections import SECTIONS, fields_of, parse_sections
+from app.cache.answers import already_rendered, rendered
+from app.cache.version import cached_condition_state, shown_since
 from app.core.errors import problem_responses
-from app.knowledge.text import SOURCE_ID, slug_for_source_id
-from app.schemas import (
-    ALWAYS_SHOWN,
-    ConditionInput,
-    ConditionPage,
-    ConditionPublic,
-    ConditionView,
-    RevisionList,
-)
-from app.services.conditions import SECTIONS, get_condition, list_conditions, parse_sections
+from app.language.text import SOURCE_ID, slug_for_source_id
+from app.schemas.conditions import ConditionPage, ConditionPublic, ConditionView
+from app.schemas.editing import ConditionInput, RevisionList
+from app.services.conditions import get_condition, list_conditions
 from app.services.editing import (
     create_condition,
     delete_condition,
@@ -38,7 +34,6 @@ from app.services.editing import (
     replace_condition,
     restore_revision,
 )
-from app.services.versions import cached_condition_state, shown_since
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
 
@@ -148,15 +143,11 @@ def _read_condition(
         body = rendered(
             session,
             headers["ETag"],
-            lambda: get_condition(session, slug).model_dump_json(include=_fields(chosen)).encode(),
+            lambda: (
+                get_condition(session, slug).model_dump_json(include=fields_of(chosen)).encode()
+            ),
         )
     return Response(body, media_type="application/json", headers=headers)
-
-
-def _fields(chosen: set[str] | None) -> set[str] | None:
-    if chosen is None:
-        return None
-    return set(ALWAYS_SHOWN) | {field for section in chosen for field in SECTIONS[section]}
 
 
 def _written(session: Session, request: Request, slug: str, status_code: int) -> JSONResponse:

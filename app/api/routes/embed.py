@@ -4,12 +4,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.caching import condition_validators
 from app.api.deps import SessionDep
-from app.api.response_cache import rendered
+from app.api.http_cache import condition_validators
+from app.api.sections import SECTIONS, parse_sections
+from app.cache.answers import rendered
 from app.core.errors import problem_responses
-from app.schemas import OEmbed
-from app.services.conditions import SECTIONS, get_condition, parse_sections
+from app.schemas.embed import OEmbed
+from app.services.conditions import get_condition
 from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
 
 router = APIRouter(tags=["embedding"])

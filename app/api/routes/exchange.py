@@ -1,8 +1,8 @@
 from fastapi import APIRouter
 
-from app.api.caching import KnowledgeFresh
 from app.api.deps import SessionDep
-from app.schemas import KnowledgeExport
+from app.api.http_cache import KnowledgeFresh
+from app.schemas.exchange import KnowledgeExport
 from app.services.exchange import export_knowledge
 
 router = APIRouter(tags=["export"])

@@ -4,11 +4,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
-from app.api.caching import answer_from_base
+from app.api.http_cache import answer_from_base
 from app.core.errors import problem_responses
-from app.schemas import LookupQuery, LookupRequest, LookupResponse
+from app.ranking.model import __doc__ as RANKING_MODEL
+from app.schemas.lookup import LookupQuery, LookupRequest, LookupResponse
 from app.services.lookup import look_up
-from app.services.ranking import __doc__ as RANKING_MODEL
 
 router = APIRouter(prefix="/v1/lookup", tags=["lookup"])
 

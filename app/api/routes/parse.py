@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from app.api.deps import SessionDep
 from app.core.errors import problem_responses
-from app.schemas import ParseRequest, ParseResponse
+from app.schemas.lookup import ParseRequest, ParseResponse
 from app.services.lookup import parse_text
 
 router = APIRouter(prefix="/v1/parse", tags=["lookup"])

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Request, Response
 
-from app.api.caching import answer_from_base
-from app.schemas import SourceList
+from app.api.http_cache import answer_from_base
+from app.schemas.sources import SourceList
 from app.services.sources import list_sources
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])

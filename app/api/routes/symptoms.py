@@ -3,12 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.api.caching import KnowledgeFresh, answer_from_base
 from app.api.deps import AdminDep, SessionDep
+from app.api.http_cache import KnowledgeFresh, answer_from_base
 from app.core.errors import problem_responses
-from app.knowledge.vocabulary import VocabularyEntry
-from app.schemas import SymptomPublic, SymptomSuggestions, SynonymInput
-from app.services.symptoms import suggest_symptoms
+from app.schemas.symptoms import SymptomPublic, SymptomSuggestions, SynonymInput, VocabularyEntry
+from app.services.lookup import suggest_symptoms
 from app.services.vocabulary_editing import (
     add_synonym,
     delete_symptom,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
-from app.knowledge.document import DocumentError
-from app.knowledge.scoring import on_a_cycle
+from app.ingest.document import DocumentError
+from app.ingest.hierarchy import on_a_cycle
 
 # The frequency terms of HPO's "Frequency" subontology, as the middle of the range each names.
 FREQUENCY_TERMS = {

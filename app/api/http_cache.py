@@ -15,10 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response as StarletteResponse
 
 from app.api.deps import SessionDep
-from app.api.response_cache import already_rendered, rendered
-from app.knowledge.cache import RECHECK
-from app.services.editing import ANY_VERSION
-from app.services.versions import (
+from app.cache.answers import already_rendered, rendered
+from app.cache.copies import RECHECK
+from app.cache.version import (
     ConditionState,
     KnowledgeState,
     condition_state,
@@ -26,6 +25,7 @@ from app.services.versions import (
     knowledge_state,
     shown_since,
 )
+from app.services.editing import ANY_VERSION
 
 
 class NotModified(Exception):

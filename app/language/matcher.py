@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 from spellchecker import SpellChecker
 
-from app.knowledge.text import Token, tokenize
+from app.language.text import Token, tokenize
 
 # How many other words may stand between the words of one term.
 WINDOW_SLACK = 4

@@ -1,15 +1,14 @@
-"""Symptom autocomplete and the recognition of people's own words."""
+"""Recognising people's own words as symptoms, and the phrases that start with what was typed
+(autocomplete). Plain functions over the vocabulary index: they answer slugs, never API shapes."""
 
 import bisect
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
-from sqlmodel import Session
 
-from app.knowledge.mentions import find_mentions
-from app.knowledge.text import SOURCE_ID, normalize_phrase
-from app.knowledge.vocabulary_index import Phrase, VocabularyIndex, load_vocabulary_index
-from app.schemas import SymptomRef, SymptomSuggestion
+from app.language.mentions import find_mentions
+from app.language.text import SOURCE_ID, normalize_phrase
+from app.language.vocabulary_index import Phrase, VocabularyIndex
 
 # A phrase this close to a known one, letter by letter, is that symptom with a typo.
 TYPO_SCORE = 85
@@ -20,16 +19,16 @@ SUGGESTIONS = 3
 @dataclass(frozen=True)
 class Recognition:
     input: str
-    symptoms: list[tuple[SymptomRef, bool]]  # each with whether the phrase says it is present
-    suggestions: list[SymptomRef]
+    symptoms: list[tuple[str, bool]]  # slugs, each with whether the phrase says it is present
+    suggestions: list[str]  # slugs of near spellings, when nothing was recognised
 
 
-def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSuggestion]:
-    """Names and synonyms that start with, or have a word starting with, what was typed;
-    failing that, the closest spellings, so a typo still finds its symptom."""
-    index = load_vocabulary_index(session)
+def suggest_phrases(index: VocabularyIndex, q: str, *, limit: int) -> list[tuple[str, str]]:
+    """Symptoms (slug, the phrase that matched) whose names and synonyms start with, or have a
+    word starting with, what was typed; failing that, the closest spellings, so a typo still
+    finds its symptom."""
     typed = utils.default_process(q)
-    found: dict[str, SymptomSuggestion] = {}
+    found: dict[str, str] = {}
     if typed:
         prefix_hits = sorted(
             (
@@ -44,14 +43,14 @@ def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSug
             ),
         )
         for phrase in prefix_hits:
-            _add(found, index, phrase.symptom_slug, phrase.text)
+            found.setdefault(phrase.symptom_slug, phrase.text)
         if len(found) < limit:
             for phrase in _ontology_prefix_hits(index, typed):
-                _add(found, index, phrase.symptom_slug, phrase.text)
+                found.setdefault(phrase.symptom_slug, phrase.text)
     if not found:
         for slug, text in _closest(index, q, limit=limit * 3, cutoff=SUGGESTION_SCORE):
-            _add(found, index, slug, text)
-    return list(found.values())[:limit]
+            found.setdefault(slug, text)
+    return list(found.items())[:limit]
 
 
 # An ontology prefix as short as "a" starts thousands of phrases; these many are ranked.
@@ -76,14 +75,6 @@ def _ontology_prefix_hits(index: VocabularyIndex, typed: str) -> list[Phrase]:
             len(phrase.text),
         ),
     )
-
-
-def _add(found: dict[str, SymptomSuggestion], index: VocabularyIndex, slug: str, text: str) -> None:
-    if slug not in found:
-        symptom = index.symptoms[slug]
-        found[slug] = SymptomSuggestion(
-            slug=slug, name=symptom.name, region=symptom.region, matched=text
-        )
 
 
 def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> list[tuple[str, str]]:
@@ -119,18 +110,16 @@ def _recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     cleaned = phrase.strip()
     slug = index.symptom_slug(cleaned)
     if slug is not None:
-        return Recognition(phrase, [(_ref(index, slug), True)], [])
+        return Recognition(phrase, [(slug, True)], [])
     if SOURCE_ID.match(cleaned):
         return Recognition(phrase, [], [])  # an id this base lacks: spellings would not help
     mentions = find_mentions(index, cleaned, most_specific=True)
     if mentions:
         found = {mention.symptom_slug: mention.present for mention in mentions}
-        return Recognition(
-            phrase, [(_ref(index, slug), present) for slug, present in found.items()], []
-        )
+        return Recognition(phrase, list(found.items()), [])
     named = index.ontology_names.get(normalize_phrase(cleaned))
     if named is not None:
-        return Recognition(phrase, [(_ref(index, named), True)], [])
+        return Recognition(phrase, [(named, True)], [])
     choices = [item.text for item in index.phrases]
     typo = process.extractOne(
         cleaned,
@@ -140,12 +129,8 @@ def _recognize(index: VocabularyIndex, phrase: str) -> Recognition:
         score_cutoff=TYPO_SCORE,
     )
     if typo is not None:
-        return Recognition(phrase, [(_ref(index, index.phrases[typo[2]].symptom_slug), True)], [])
+        return Recognition(phrase, [(index.phrases[typo[2]].symptom_slug, True)], [])
     suggestions = dict.fromkeys(
         slug for slug, _ in _closest(index, cleaned, limit=20, cutoff=SUGGESTION_SCORE)
     )
-    return Recognition(phrase, [], [_ref(index, slug) for slug in list(suggestions)[:SUGGESTIONS]])
-
-
-def _ref(index: VocabularyIndex, slug: str) -> SymptomRef:
-    return SymptomRef(slug=slug, name=index.symptoms[slug].name)
+    return Recognition(phrase, [], list(suggestions)[:SUGGESTIONS])

@@ -14,8 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.knowledge.cache import PerDatabase
-from app.knowledge.scoring import FloatArray, Hierarchy, Listing, ScoringIndex
+from app.cache.copies import PerDatabase
 from app.models import (
     Advice,
     AdviceKind,
@@ -29,6 +28,7 @@ from app.models import (
     Symptom,
     SymptomParent,
 )
+from app.ranking.scoring import FloatArray, Hierarchy, Listing, ScoringIndex
 
 
 @dataclass(frozen=True, slots=True)

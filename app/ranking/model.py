@@ -39,15 +39,15 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from app.knowledge.profiles import (
+from app.models import CareLevel, Frequency
+from app.ranking.profiles import (
     MOST_PROBABLE,
     PROBABILITY,
     ConditionProfile,
     ConditionProfiles,
     ListedSymptom,
 )
-from app.knowledge.scoring import FloatArray, IntArray, ScoringIndex
-from app.models import CareLevel, Frequency
+from app.ranking.scoring import FloatArray, IntArray, ScoringIndex
 
 UNLISTED = 0.02
 # In a hierarchy, an unlisted symptom is as likely as its share of the conditions there, times

@@ -8,8 +8,8 @@ from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.knowledge.document import Block, DocumentError, ParsedDocument, Section, parse_document
-from app.knowledge.extract import (
+from app.ingest.document import Block, DocumentError, ParsedDocument, Section, parse_document
+from app.ingest.extract import (
     CauseFact,
     DifferentialFact,
     ListKind,
@@ -20,9 +20,9 @@ from app.knowledge.extract import (
     recovery_days,
     split_sentences,
 )
-from app.knowledge.mentions import find_mentions
-from app.knowledge.text import make_slug, sentence_case
-from app.knowledge.vocabulary_index import VocabularyIndex
+from app.language.mentions import find_mentions
+from app.language.text import make_slug, sentence_case
+from app.language.vocabulary_index import VocabularyIndex
 from app.models import AdviceKind, CareLevel, CauseKind, DocumentKind, Frequency
 
 MAX_NAME_LENGTH = 255

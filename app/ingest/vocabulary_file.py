@@ -4,39 +4,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from app.knowledge.document import DocumentError
-from app.models import CareLevel
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-class RedFlag(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    level: CareLevel
-    advice: str = Field(min_length=1)
-
-
-class VocabularyEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
-    name: str = Field(min_length=1, max_length=255)
-    region: str | None = Field(default=None, max_length=60)
-    question: str | None = Field(default=None, max_length=255)
-    synonyms: list[str] = Field(default_factory=list)
-    region_words: list[str] = Field(default_factory=list)
-    red_flag: RedFlag | None = None
-    implies: list[str] = Field(
-        default_factory=list, description="Slugs of symptoms that naming this one names too."
-    )
-    parents: list[str] = Field(
-        default_factory=list,
-        description="Slugs of broader symptoms this one is a kind of: a condition that lists "
-        "this one explains a report of a broader one, and partly of a sibling.",
-    )
+from app.ingest.document import DocumentError
+from app.schemas.symptoms import VocabularyEntry
 
 
 class VocabularyFile(BaseModel):

@@ -12,8 +12,8 @@ can't put weight on it" is a symptom, not its absence.
 import re
 from dataclasses import dataclass
 
-from app.knowledge.matcher import CLAUSE_BOUNDARY, SymptomMatch
-from app.knowledge.vocabulary_index import VocabularyIndex
+from app.language.matcher import CLAUSE_BOUNDARY, SymptomMatch
+from app.language.vocabulary_index import VocabularyIndex
 
 NEGATION_CUE = re.compile(
     r"\b(?:no|not|never|without|nor|neither|denies|deny|free of|absence of)\b"

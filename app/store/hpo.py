@@ -19,10 +19,9 @@ from sqlalchemy import bindparam, delete, func, insert, tuple_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.knowledge import search_index
-from app.knowledge.hpo import Disease, Ontology, Release, Term
-from app.knowledge.text import normalize_phrase
-from app.knowledge.text import slug_for_source_id as slug_for
+from app.ingest.hpo_release import Disease, Ontology, Release, Term
+from app.language.text import normalize_phrase
+from app.language.text import slug_for_source_id as slug_for
 from app.models import (
     CareLevel,
     Condition,
@@ -36,6 +35,7 @@ from app.models import (
     SymptomSynonym,
     SynonymKind,
 )
+from app.store import search_index
 
 SOURCE_KEY = "hpo"
 SOURCE_NAME = "Human Phenotype Ontology"

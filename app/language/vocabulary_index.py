@@ -8,9 +8,9 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.knowledge.cache import PerDatabase
-from app.knowledge.matcher import SymptomMatcher, make_term
-from app.knowledge.text import normalize_phrase
+from app.cache.copies import PerDatabase
+from app.language.matcher import SymptomMatcher, make_term
+from app.language.text import normalize_phrase
 from app.models import (
     CareLevel,
     Document,

@@ -1,10 +1,12 @@
 """Where to go: the most urgent care that the reported warning signs and the likely
 conditions call for, with every reason that sets it."""
 
-from app.knowledge.vocabulary_index import VocabularyIndex
+from dataclasses import dataclass
+
+from app.language.vocabulary_index import VocabularyIndex
 from app.models import CareLevel
-from app.schemas import ConditionRef, SymptomRef, Triage, TriageReason
-from app.services.ranking import Ranking
+from app.ranking.model import Ranking
+from app.ranking.profiles import ConditionProfile
 
 # A condition this probable, or promoted for safety, brings its own care level to the answer.
 LIKELY_ENOUGH = 0.25
@@ -19,6 +21,23 @@ ADVICE = {
 }
 
 
+@dataclass(frozen=True)
+class TriageReason:
+    """One thing that calls for a care level: a warning sign reported, or a likely condition."""
+
+    level: CareLevel
+    advice: str
+    symptom: str | None = None  # the warning sign's slug
+    condition: ConditionProfile | None = None
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: CareLevel
+    advice: str
+    reasons: list[TriageReason]
+
+
 def assess(index: VocabularyIndex, red_flags: set[str], ranking: Ranking) -> Triage:
     reasons: list[TriageReason] = []
     for slug in sorted(red_flags):
@@ -28,8 +47,7 @@ def assess(index: VocabularyIndex, red_flags: set[str], ranking: Ranking) -> Tri
             TriageReason(
                 level=symptom.red_flag_level,
                 advice=symptom.red_flag_advice or ADVICE[symptom.red_flag_level],
-                symptom=SymptomRef(slug=slug, name=symptom.name),
-                condition=None,
+                symptom=slug,
             )
         )
     for item in ranking.candidates:
@@ -46,8 +64,7 @@ def assess(index: VocabularyIndex, red_flags: set[str], ranking: Ranking) -> Tri
             TriageReason(
                 level=profile.care_level,
                 advice=f"{why} {ADVICE[profile.care_level]}",
-                symptom=None,
-                condition=ConditionRef(slug=profile.slug, name=profile.name),
+                condition=profile,
             )
         )
     reasons.sort(key=lambda reason: -reason.level.rank)

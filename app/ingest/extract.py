@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.knowledge.text import make_slug, sentence_case
+from app.language.text import make_slug, sentence_case
 from app.models import CauseKind, Frequency
 
 # --- frequency -------------------------------------------------------------------------------

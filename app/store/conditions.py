@@ -1,25 +1,21 @@
-"""Write vocabularies and condition drafts to the database, and read the vocabulary back."""
+"""Every write of a condition to the tables (drafts stored, versions kept as revisions, look-alikes
+linked), and the read model of one condition."""
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from app.knowledge import search_index
-from app.knowledge.document import DocumentError, decode_document
-from app.knowledge.drafting import ConditionDraft, DocumentSource, draft_condition
-from app.knowledge.scoring import on_a_cycle
-from app.knowledge.text import make_slug, normalize_phrase
-from app.knowledge.vocabulary import Vocabulary, parse_vocabulary
-from app.knowledge.vocabulary_index import load_vocabulary_index
+from app.core.errors import ConditionNotFound
+from app.ingest.document import DocumentError
+from app.ingest.drafting import ConditionDraft, DocumentSource, draft_condition
+from app.language.text import make_slug
+from app.language.vocabulary_index import load_vocabulary_index
 from app.models import (
     Advice,
+    AdviceKind,
     Cause,
     Condition,
     ConditionAlias,
@@ -32,14 +28,19 @@ from app.models import (
     PriorFactorKind,
     RevisionAction,
     Symptom,
-    SymptomImplication,
-    SymptomParent,
-    SymptomSynonym,
-    SynonymKind,
 )
-from app.services.conditions import get_condition
-
-MANIFEST_NAME = "knowledge.toml"
+from app.schemas.conditions import (
+    AdvicePublic,
+    CausePublic,
+    ConditionPublic,
+    ConditionSymptomPublic,
+    DifferentialPublic,
+    PriorFactorPublic,
+    RecoveryPublic,
+    SourcePublic,
+)
+from app.store import search_index
+from app.store.documents import utcnow
 
 
 class ImportStatus(StrEnum):
@@ -58,128 +59,6 @@ class ImportOutcome:
     causes: int
     differentials: int
     advice: int
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-# --- vocabulary ------------------------------------------------------------------------------
-
-
-def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: str) -> bool:
-    """Upsert every symptom of the vocabulary by slug; False when nothing changed."""
-    sha = _sha256(vocabulary.text + provenance)
-    latest = session.exec(
-        select(Document)
-        .where(Document.kind == DocumentKind.vocabulary, Document.name == vocabulary.file_name)
-        .order_by(col(Document.id).desc())
-    ).first()
-    if latest is not None and latest.sha256 == sha:
-        return False
-    document = Document(
-        kind=DocumentKind.vocabulary,
-        name=vocabulary.file_name,
-        sha256=sha,
-        provenance=provenance,
-        imported_at=utcnow(),
-        text=vocabulary.text,
-    )
-    session.add(document)
-    session.flush()
-    assert document.id is not None
-    existing = {s.slug: s for s in session.exec(select(Symptom)).all()}
-    for entry in vocabulary.entries:
-        symptom = existing.get(entry.slug) or Symptom(
-            slug=entry.slug, name=entry.name, document_id=0
-        )
-        symptom.name, symptom.region, symptom.document_id = entry.name, entry.region, document.id
-        symptom.question = entry.question
-        symptom.red_flag_level = entry.red_flag.level if entry.red_flag else None
-        symptom.red_flag_advice = entry.red_flag.advice if entry.red_flag else None
-        session.add(symptom)
-        session.flush()
-        session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id) == symptom.id))
-        assert symptom.id is not None
-        # A phrase that is both a term and a region word is kept once, as a term: terms count
-        # where a text denies them too.
-        seen = {normalize_phrase(entry.name)}
-        phrases = [(SynonymKind.term, text) for text in entry.synonyms]
-        phrases += [(SynonymKind.region, text) for text in entry.region_words]
-        for kind, phrase in phrases:
-            normalized = normalize_phrase(phrase)
-            if not normalized or normalized in seen:
-                continue
-            seen.add(normalized)
-            session.add(
-                SymptomSynonym(
-                    symptom_id=symptom.id,
-                    text=phrase,
-                    normalized=normalized,
-                    kind=kind,
-                    document_id=document.id,
-                )
-            )
-    session.flush()
-    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
-    _write_implications(session, vocabulary, ids, document.id)
-    _write_parents(session, vocabulary, ids, document.id)
-    return True
-
-
-def _write_parents(
-    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
-) -> None:
-    """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
-    for entry in vocabulary.entries:
-        session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id) == ids[entry.slug]))
-        for parent in entry.parents:
-            if parent not in ids:
-                raise DocumentError(
-                    vocabulary.file_name, 1, f"{entry.slug!r} has unknown parent {parent!r}"
-                )
-            session.add(
-                SymptomParent(
-                    symptom_id=ids[entry.slug], parent_id=ids[parent], document_id=document_id
-                )
-            )
-    session.flush()
-    parents: dict[int, list[int]] = {}
-    for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
-        parents.setdefault(child, []).append(parent_id)
-    cyclic = on_a_cycle(parents, starts=[ids[entry.slug] for entry in vocabulary.entries])
-    if cyclic is not None:
-        slug = next(slug for slug, id_ in ids.items() if id_ == cyclic)
-        raise DocumentError(vocabulary.file_name, 1, f"{slug!r} would be its own ancestor")
-
-
-def _write_implications(
-    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
-) -> None:
-    for entry in vocabulary.entries:
-        session.exec(
-            delete(SymptomImplication).where(col(SymptomImplication.symptom_id) == ids[entry.slug])
-        )
-        for implied in entry.implies:
-            if implied not in ids:
-                raise DocumentError(
-                    vocabulary.file_name, 1, f"{entry.slug!r} implies unknown {implied!r}"
-                )
-            session.add(
-                SymptomImplication(
-                    symptom_id=ids[entry.slug],
-                    implied_symptom_id=ids[implied],
-                    document_id=document_id,
-                )
-            )
-    session.flush()
-
-
-# --- conditions ------------------------------------------------------------------------------
 
 
 def import_condition_documents(
@@ -300,7 +179,7 @@ def record_revision(
     snapshot: str | None = None,
 ) -> None:
     if snapshot is None:
-        snapshot = get_condition(session, slug).model_dump_json(exclude={"disclaimer"})
+        snapshot = read_condition(session, slug).model_dump_json(exclude={"disclaimer"})
     session.add(
         ConditionRevision(
             slug=slug,
@@ -500,74 +379,104 @@ def _refresh_search_row(session: Session, condition_id: int) -> None:
     )
 
 
-# --- the default knowledge base -------------------------------------------------------------
+def read_condition(session: Session, slug: str) -> ConditionPublic:
+    """The read model of one condition: its row and every related row, in order."""
+    condition = session.exec(select(Condition).where(Condition.slug == slug)).first()
+    if condition is None or condition.id is None:
+        raise ConditionNotFound(slug)
+    document = session.get(Document, condition.document_id)
+    assert document is not None
+    symptoms = session.exec(
+        select(ConditionSymptom, Symptom)
+        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
+        .where(ConditionSymptom.condition_id == condition.id)
+        .order_by(col(ConditionSymptom.position))
+    ).all()
+    causes = session.exec(
+        select(Cause).where(Cause.condition_id == condition.id).order_by(col(Cause.position))
+    ).all()
+    related = Condition.__table__.alias("related")  # type: ignore[attr-defined]
+    differentials = session.exec(
+        select(Differential, related.c.slug)
+        .outerjoin(related, related.c.id == Differential.related_condition_id)
+        .where(Differential.condition_id == condition.id)
+        .order_by(col(Differential.position))
+    ).all()
+    advice = session.exec(
+        select(Advice).where(Advice.condition_id == condition.id).order_by(col(Advice.position))
+    ).all()
+    aliases = session.exec(
+        select(ConditionAlias.name)
+        .where(ConditionAlias.condition_id == condition.id)
+        .order_by(col(ConditionAlias.id))
+    ).all()
+    factors = session.exec(
+        select(ConditionPriorFactor)
+        .where(ConditionPriorFactor.condition_id == condition.id)
+        .order_by(col(ConditionPriorFactor.id))
+    ).all()
 
+    def advice_of(kind: AdviceKind) -> list[AdvicePublic]:
+        return [AdvicePublic(text=item.text) for item in advice if item.kind == kind]
 
-class _ManifestEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    path: str
-    provenance: str
-    reviewed_on: date | None = None
-
-
-class _Manifest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    vocabulary: _ManifestEntry
-    document: list[_ManifestEntry]
-
-
-def _read_manifest(data_dir: Path) -> _Manifest:
-    path = data_dir / MANIFEST_NAME
-    try:
-        return _Manifest.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError) as error:
-        raise DocumentError(MANIFEST_NAME, 1, str(error)) from error
-
-
-def read_source(
-    path: Path, *, provenance: str, reviewed_on: date | None, name: str | None = None
-) -> DocumentSource:
-    text_content = decode_document(path.name, path.read_bytes())
-    return DocumentSource(path.name, text_content, provenance, reviewed_on, name)
-
-
-def has_vocabulary(session: Session) -> bool:
-    return (
-        session.exec(
-            select(Document.id).where(Document.kind == DocumentKind.vocabulary).limit(1)
-        ).first()
-        is not None
+    recovery = (
+        RecoveryPublic(
+            text=condition.recovery_text,
+            min_days=condition.recovery_min_days,
+            max_days=condition.recovery_max_days,
+        )
+        if condition.recovery_text is not None
+        else None
     )
-
-
-def load_vocabulary_file(session: Session, data_dir: Path) -> bool:
-    manifest = _read_manifest(data_dir)
-    path = data_dir / manifest.vocabulary.path
-    vocabulary = parse_vocabulary(path.name, decode_document(path.name, path.read_bytes()))
-    return apply_vocabulary(session, vocabulary, provenance=manifest.vocabulary.provenance)
-
-
-def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutcome]:
-    """The vocabulary and every page the manifest lists, in one unit of work."""
-    manifest = _read_manifest(data_dir)
-    load_vocabulary_file(session, data_dir)
-    sources = [
-        read_source(
-            data_dir / entry.path, provenance=entry.provenance, reviewed_on=entry.reviewed_on
-        )
-        for entry in manifest.document
-    ]
-    return import_condition_documents(session, sources)
-
-
-def default_knowledge_missing(session: Session, data_dir: Path) -> bool:
-    """True until the default pages have been imported once; a page deleted later stays so."""
-    names = [Path(entry.path).name for entry in _read_manifest(data_dir).document]
-    # An import of an export keeps the pages' names, so it counts as having them.
-    imported = session.exec(
-        select(Document.id).where(
-            col(Document.kind).in_([DocumentKind.condition, DocumentKind.edit]),
-            col(Document.name).in_(names),
-        )
-    ).first()
-    return imported is None
+    return ConditionPublic(
+        slug=condition.slug,
+        source_id=condition.source_id,
+        name=condition.name,
+        aliases=list(aliases),
+        summary=condition.summary,
+        symptoms=[
+            ConditionSymptomPublic(
+                slug=symptom.slug,
+                name=symptom.name,
+                region=symptom.region,
+                frequency=link.frequency,
+                frequency_value=link.frequency_value,
+                source_id=symptom.source_id,
+                text=link.text,
+            )
+            for link, symptom in symptoms
+        ],
+        causes=[
+            CausePublic(kind=cause.kind, text=cause.text, source_text=cause.source_text)
+            for cause in causes
+        ],
+        differentials=[
+            DifferentialPublic(name=item.name, slug=related_slug, note=item.note)
+            for item, related_slug in differentials
+        ],
+        self_help=advice_of(AdviceKind.self_help),
+        treatment=advice_of(AdviceKind.treatment),
+        prevention=advice_of(AdviceKind.prevention),
+        seek_help=advice_of(AdviceKind.seek_help),
+        recovery=recovery,
+        care_level=condition.care_level,
+        cant_miss=condition.cant_miss,
+        prior_weight=condition.prior_weight,
+        prior_factors=[
+            PriorFactorPublic(
+                age_min=factor.age_min,
+                age_max=factor.age_max,
+                sex=factor.sex,
+                factor=factor.factor,
+            )
+            for factor in factors
+        ],
+        source=SourcePublic(
+            document=document.name,
+            provenance=document.provenance,
+            reviewed_on=document.reviewed_on,
+            imported_at=document.imported_at,
+        ),
+        version=condition.version,
+        updated_at=condition.updated_at,
+    )

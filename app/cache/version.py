@@ -2,7 +2,7 @@
 
 Reading them costs a query per request, more than a cached answer itself; so each process
 keeps them for a moment and forgets them at once when one of its own sessions writes (see
-app.knowledge.cache). Another process's edit is seen within that moment, or two while one
+app.cache.copies). Another process's edit is seen within that moment, or two while one
 request renews the copy for the others.
 
 Checking again costs two index lookups (the newest document and revision), whatever the size
@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.cache.copies import RECHECK_SECONDS, local_writes
 from app.core.errors import ConditionDeleted, ConditionNotFound
-from app.knowledge.cache import RECHECK_SECONDS, local_writes
 from app.models import Condition, ConditionRevision, Document
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

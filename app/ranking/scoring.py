@@ -7,10 +7,9 @@ those listings. Information content comes from the same counts: a symptom that f
 cover says more than one that many do.
 """
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -53,36 +52,6 @@ class Hierarchy:
         lineage = tuple(found)
         self._lineage[slug] = lineage
         return lineage
-
-
-Node = TypeVar("Node", bound=Hashable)
-
-
-def on_a_cycle(
-    parents: Mapping[Node, Sequence[Node]], starts: Iterable[Node] | None = None
-) -> Node | None:
-    """A node that is its own ancestor, if any is above ``starts`` (by default every node):
-    a hierarchy with one would make every walk up endless. Each node is walked once."""
-    finished: set[Node] = set()
-    for start in parents if starts is None else starts:
-        on_path: set[Node] = set()
-        stack: list[tuple[Node, int]] = [(start, 0)]
-        while stack:
-            node, next_parent = stack.pop()
-            if next_parent == 0:
-                if node in finished:
-                    continue
-                if node in on_path:
-                    return node
-                on_path.add(node)
-            above = parents.get(node, ())
-            if next_parent < len(above):
-                stack.append((node, next_parent + 1))
-                stack.append((above[next_parent], 0))
-            else:
-                on_path.discard(node)
-                finished.add(node)
-    return None
 
 
 class ScoringIndex:

@@ -1,0 +1,78 @@
+"""Symptoms: autocomplete suggestions, a vocabulary entry as the API shows and edits it."""
+
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+)
+
+from app.models import CareLevel
+from app.schemas.common import SLUG_PATTERN, ShortText
+
+
+class RedFlag(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: CareLevel
+    advice: str = Field(min_length=1)
+
+
+class VocabularyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
+    name: str = Field(min_length=1, max_length=255)
+    region: str | None = Field(default=None, max_length=60)
+    question: str | None = Field(default=None, max_length=255)
+    synonyms: list[str] = Field(default_factory=list)
+    region_words: list[str] = Field(default_factory=list)
+    red_flag: RedFlag | None = None
+    implies: list[str] = Field(
+        default_factory=list, description="Slugs of symptoms that naming this one names too."
+    )
+    parents: list[str] = Field(
+        default_factory=list,
+        description="Slugs of broader symptoms this one is a kind of: a condition that lists "
+        "this one explains a report of a broader one, and partly of a sibling.",
+    )
+
+
+class SymptomRef(BaseModel):
+    slug: str = Field(examples=["buttock-pain"])
+    name: str = Field(examples=["Buttock pain"])
+
+
+class SymptomSuggestion(BaseModel):
+    slug: str = Field(examples=["buttock-pain"])
+    name: str = Field(examples=["Buttock pain"])
+    region: str | None = Field(examples=["buttock"])
+    matched: str = Field(description="The name or synonym that matched.", examples=["bum pain"])
+
+
+class SymptomSuggestions(BaseModel):
+    items: list[SymptomSuggestion]
+
+
+class SymptomPublic(VocabularyEntry):
+    """A symptom with everything the vocabulary says of it, and who has it."""
+
+    in_vocabulary: bool = Field(
+        description="False for a symptom a page made of its own wording; only vocabulary "
+        "symptoms are recognised in people's words."
+    )
+    source_id: str | None = Field(
+        default=None, description="Its id in the ontology it came from, such as HP:0001250."
+    )
+    conditions: list[str] = Field(description="Slugs of the conditions that list it.")
+
+
+class SynonymInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: ShortText = Field(examples=["sore sit bone"])
+    kind: Literal["term", "region"] = Field(
+        default="term",
+        description="A term names the symptom; a region word names only its body part.",
+    )

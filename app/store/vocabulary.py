@@ -1,0 +1,137 @@
+"""Every write of the symptom vocabulary: symptoms with their lay words, the symptoms each
+implies, and their broader symptoms (a cycle is refused)."""
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.ingest.document import DocumentError
+from app.ingest.hierarchy import on_a_cycle
+from app.ingest.vocabulary_file import Vocabulary
+from app.language.text import normalize_phrase
+from app.models import (
+    Document,
+    DocumentKind,
+    Symptom,
+    SymptomImplication,
+    SymptomParent,
+    SymptomSynonym,
+    SynonymKind,
+)
+from app.store.documents import sha256_hex, utcnow
+
+
+def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: str) -> bool:
+    """Upsert every symptom of the vocabulary by slug; False when nothing changed."""
+    sha = sha256_hex(vocabulary.text + provenance)
+    latest = session.exec(
+        select(Document)
+        .where(Document.kind == DocumentKind.vocabulary, Document.name == vocabulary.file_name)
+        .order_by(col(Document.id).desc())
+    ).first()
+    if latest is not None and latest.sha256 == sha:
+        return False
+    document = Document(
+        kind=DocumentKind.vocabulary,
+        name=vocabulary.file_name,
+        sha256=sha,
+        provenance=provenance,
+        imported_at=utcnow(),
+        text=vocabulary.text,
+    )
+    session.add(document)
+    session.flush()
+    assert document.id is not None
+    existing = {s.slug: s for s in session.exec(select(Symptom)).all()}
+    for entry in vocabulary.entries:
+        symptom = existing.get(entry.slug) or Symptom(
+            slug=entry.slug, name=entry.name, document_id=0
+        )
+        symptom.name, symptom.region, symptom.document_id = entry.name, entry.region, document.id
+        symptom.question = entry.question
+        symptom.red_flag_level = entry.red_flag.level if entry.red_flag else None
+        symptom.red_flag_advice = entry.red_flag.advice if entry.red_flag else None
+        session.add(symptom)
+        session.flush()
+        session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id) == symptom.id))
+        assert symptom.id is not None
+        # A phrase that is both a term and a region word is kept once, as a term: terms count
+        # where a text denies them too.
+        seen = {normalize_phrase(entry.name)}
+        phrases = [(SynonymKind.term, text) for text in entry.synonyms]
+        phrases += [(SynonymKind.region, text) for text in entry.region_words]
+        for kind, phrase in phrases:
+            normalized = normalize_phrase(phrase)
+            if not normalized or normalized in seen:
+                continue
+            seen.add(normalized)
+            session.add(
+                SymptomSynonym(
+                    symptom_id=symptom.id,
+                    text=phrase,
+                    normalized=normalized,
+                    kind=kind,
+                    document_id=document.id,
+                )
+            )
+    session.flush()
+    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+    _write_implications(session, vocabulary, ids, document.id)
+    _write_parents(session, vocabulary, ids, document.id)
+    return True
+
+
+def _write_parents(
+    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
+) -> None:
+    """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
+    for entry in vocabulary.entries:
+        session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id) == ids[entry.slug]))
+        for parent in entry.parents:
+            if parent not in ids:
+                raise DocumentError(
+                    vocabulary.file_name, 1, f"{entry.slug!r} has unknown parent {parent!r}"
+                )
+            session.add(
+                SymptomParent(
+                    symptom_id=ids[entry.slug], parent_id=ids[parent], document_id=document_id
+                )
+            )
+    session.flush()
+    parents: dict[int, list[int]] = {}
+    for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
+        parents.setdefault(child, []).append(parent_id)
+    cyclic = on_a_cycle(parents, starts=[ids[entry.slug] for entry in vocabulary.entries])
+    if cyclic is not None:
+        slug = next(slug for slug, id_ in ids.items() if id_ == cyclic)
+        raise DocumentError(vocabulary.file_name, 1, f"{slug!r} would be its own ancestor")
+
+
+def _write_implications(
+    session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
+) -> None:
+    for entry in vocabulary.entries:
+        session.exec(
+            delete(SymptomImplication).where(col(SymptomImplication.symptom_id) == ids[entry.slug])
+        )
+        for implied in entry.implies:
+            if implied not in ids:
+                raise DocumentError(
+                    vocabulary.file_name, 1, f"{entry.slug!r} implies unknown {implied!r}"
+                )
+            session.add(
+                SymptomImplication(
+                    symptom_id=ids[entry.slug],
+                    implied_symptom_id=ids[implied],
+                    document_id=document_id,
+                )
+            )
+    session.flush()
+
+
+def has_vocabulary(session: Session) -> bool:
+    return (
+        session.exec(
+            select(Document.id).where(Document.kind == DocumentKind.vocabulary).limit(1)
+        ).first()
+        is not None
+    )

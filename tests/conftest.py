@@ -1,5 +1,6 @@
 import os
 import shutil
+import signal
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.main import create_app
 from app.services.importing import load_default_knowledge, load_vocabulary_file
 from app.services.keys import Scope, create_key
 from app.store.conditions import ImportOutcome, import_condition_documents
+from tests.live_server import free_port, serve
 
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
@@ -118,6 +120,20 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, data_dir=DATA_DIR)
+
+
+@pytest.fixture
+def live_service(settings: Settings, tmp_path: Path) -> Iterator[str]:
+    """The service as `python -m app serve` runs it, on this test's database; its log must
+    show no error."""
+    port = free_port()
+    process = serve(settings.database_url, port, tmp_path / "serve.log")
+    yield f"http://127.0.0.1:{port}"
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    log = (tmp_path / "serve.log").read_text()
+    errors = [line for line in log.splitlines() if "Error" in line]
+    assert errors == [], errors
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -24,13 +23,7 @@ from app.core.db import alembic_config, create_db_engine
 from app.main import create_app
 from app.models import Condition, ConditionRevision
 from tests.conftest import issue_key
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.live_server import free_port, serve
 
 
 class TestRequests:
@@ -88,31 +81,9 @@ def database_file(settings: Settings) -> str:
     return settings.database_url
 
 
-def _serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    environment = os.environ | {"KB_DATABASE_URL": database_url, "KB_PORT": str(port)}
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process
-        except httpx2.HTTPError:
-            pass
-        assert process.poll() is None, "the service died on start"
-        assert time.monotonic() < deadline, "the service did not become ready"
-        time.sleep(0.1)
-
-
 def test_sigterm_finishes_the_requests_in_flight(database_file: str, tmp_path: Path) -> None:
-    port = _free_port()
-    process = _serve(database_file, port, tmp_path / "serve.log")
+    port = free_port()
+    process = serve(database_file, port, tmp_path / "serve.log")
     body = json.dumps({"symptoms": ["bum pain", "hurts when I drive"]}).encode()
     with socket.create_connection(("127.0.0.1", port)) as connection:
         connection.sendall(
@@ -166,20 +137,9 @@ def test_an_import_killed_halfway_leaves_the_knowledge_base_as_it_was(
     engine.dispose()
 
 
-@pytest.fixture
-def live_service(settings: Settings, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = _serve(settings.database_url, port, tmp_path / "serve.log")
-    yield f"http://127.0.0.1:{port}"
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
-    log = (tmp_path / "serve.log").read_text()
-    errors = [line for line in log.splitlines() if "Error" in line]
-    assert errors == [], errors
-
-
 WRITERS = 8
-EDITS_EACH = 200
+# Enough edits for every writer to queue behind the others many times over.
+EDITS_EACH = 30
 
 
 def test_concurrent_writers_lose_no_edit(settings: Settings, live_service: str) -> None:

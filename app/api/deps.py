@@ -1,5 +1,6 @@
 """Dependencies the routes declare by name."""
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -7,24 +8,38 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from app.core.db import begin_writing
-from app.core.errors import Forbidden, Unauthorized
-from app.models import ApiKey
-from app.services.keys import Scope, authenticate, scopes_of
+from app.core.errors import CommitFailed, Forbidden, Unauthorized
+from app.services.keys import Editor, Scope, authenticate
+
+logger = logging.getLogger(__name__)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One request, one unit of work: committed on success, rolled back on any error."""
+    """One request, one unit of work: committed when the route returns and before the
+    response is sent (so a 2xx means the change is durable), rolled back on any error. A
+    commit that fails is the route's failure: the client hears of it, as a 503."""
     with Session(request.app.state.engine) as session:
         try:
             yield session
-            session.commit()
-        except Exception:
+        except BaseException:
             session.rollback()
             raise
+        commit(session)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def commit(session: Session) -> None:
+    try:
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        # The driver's own words say why; the statement's parameters (health content) stay out.
+        cause = getattr(error, "orig", None) or error
+        logger.error("commit failed: %s: %s", type(cause).__name__, cause)
+        raise CommitFailed from error
+
+
+# scope="function": the exit (the commit) runs before the response goes out, not after.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 _bearer = HTTPBearer(
@@ -33,23 +48,24 @@ _bearer = HTTPBearer(
 )
 
 
-def _editor(scope: Scope) -> Callable[..., ApiKey]:
+def _editor(scope: Scope) -> Callable[..., Editor]:
     def authorized_key(
-        session: SessionDep,
+        request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> ApiKey:
-        begin_writing(session)
+    ) -> Editor:
         if credentials is None:
             raise Unauthorized("Editing needs an API key: send Authorization: Bearer KEY.")
-        key = authenticate(session, credentials.credentials)
-        if key is None:
+        # A session of its own that only reads: checking a key never waits for the writers.
+        with Session(request.app.state.engine) as session:
+            editor = authenticate(session, credentials.credentials)
+        if editor is None:
             raise Unauthorized("The API key is not valid, or has been revoked.")
-        if scope not in scopes_of(key):
-            raise Forbidden(f"The key {key.name!r} does not have the {scope.value!r} scope.")
-        return key
+        if scope not in editor.scopes:
+            raise Forbidden(f"The key {editor.name!r} does not have the {scope.value!r} scope.")
+        return editor
 
     return authorized_key
 
 
-WriterDep = Annotated[ApiKey, Depends(_editor(Scope.write))]
-AdminDep = Annotated[ApiKey, Depends(_editor(Scope.admin))]
+WriterDep = Annotated[Editor, Depends(_editor(Scope.write))]
+AdminDep = Annotated[Editor, Depends(_editor(Scope.admin))]

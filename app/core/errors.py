@@ -69,6 +69,16 @@ class ServiceUnavailable(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
 
 
+class CommitFailed(ServiceUnavailable):
+    """The unit of work could not be made durable (a full disk, a lost connection, a check
+    the database makes only at commit): nothing of it was kept, and the client is told so."""
+
+    headers = {"Retry-After": "1"}
+
+    def __init__(self) -> None:
+        super().__init__("The change could not be saved, and nothing of it was kept; try again.")
+
+
 class PreconditionFailed(ProblemError):
     status = HTTPStatus.PRECONDITION_FAILED
 

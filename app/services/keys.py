@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.core.db import begin_writing
 from app.models import ApiKey
 
 KEY_PREFIX = "kb_"
@@ -69,19 +71,36 @@ def revoke_key(session: Session, name: str) -> ApiKey:
     return key
 
 
-def authenticate(session: Session, secret: str) -> ApiKey | None:
-    """The live key this secret belongs to, if any."""
+@dataclass(frozen=True)
+class Editor:
+    """Who is editing: a live key, checked without taking the writers' turn."""
+
+    key_id: int
+    name: str
+    scopes: frozenset["Scope"]
+
+
+def authenticate(session: Session, secret: str) -> Editor | None:
+    """The live key this secret belongs to, if any. Only reads: a bad key gets its 401 at
+    once, however busy the writers are."""
     parts = secret.removeprefix(KEY_PREFIX).split("_", 1)
     if not secret.startswith(KEY_PREFIX) or len(parts) != 2:
         return None
     key = session.exec(select(ApiKey).where(ApiKey.prefix == parts[0])).first()
-    if key is None or key.revoked_at is not None:
+    if key is None or key.revoked_at is not None or key.id is None:
         return None
     if not hmac.compare_digest(key.secret_hash, _hash(secret)):
         return None
-    key.last_used_at = datetime.now(UTC)
-    session.add(key)
-    return key
+    return Editor(key.id, key.name, frozenset(scopes_of(key)))
+
+
+def start_writing(session: Session, editor: Editor) -> None:
+    """Take the writers' turn for this unit of work (after the key was checked and the body
+    read and validated, so nobody waits on an upload), and note the key's use in it."""
+    begin_writing(session)
+    session.exec(
+        update(ApiKey).where(col(ApiKey.id) == editor.key_id).values(last_used_at=datetime.now(UTC))
+    )
 
 
 def scopes_of(key: ApiKey) -> set[Scope]:

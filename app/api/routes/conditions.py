@@ -34,6 +34,7 @@ from app.services.editing import (
     replace_condition,
     restore_revision,
 )
+from app.services.keys import start_writing
 
 router = APIRouter(prefix="/v1/conditions", tags=["conditions"])
 
@@ -184,6 +185,7 @@ async def post_condition(
     )
     # The body is read on the event loop; the database work goes to a thread, so a write
     # never stalls the other requests this process is serving.
+    await run_in_threadpool(start_writing, session, key)
     slug = await run_in_threadpool(create_condition, session, content, author=key.name)
     return await run_in_threadpool(_written, session, request, slug, status.HTTP_201_CREATED)
 
@@ -210,6 +212,7 @@ async def put_condition(
     content = await condition_content(
         request, name=name, provenance=provenance, reviewed_on=reviewed_on
     )
+    await run_in_threadpool(start_writing, session, key)
     await run_in_threadpool(
         replace_condition,
         session,
@@ -234,6 +237,7 @@ async def patch_condition_route(
     """A JSON merge patch (RFC 7396) on the condition as `GET` shows it: fields you send
     replace theirs (lists whole), `null` removes one. Needs `If-Match`, like PUT."""
     patch = await merge_patch(request)
+    await run_in_threadpool(start_writing, session, key)
     await run_in_threadpool(
         patch_condition,
         session,
@@ -256,6 +260,7 @@ def delete_condition_route(
 ) -> Response:
     """Takes the condition out of the base; its revisions stay, and restoring one brings it
     back. Needs `If-Match`, like PUT."""
+    start_writing(session, key)
     delete_condition(
         session, slug, author=key.name, expected_version=if_match_version(request, slug)
     )
@@ -304,6 +309,7 @@ def restore_revision_route(
 ) -> JSONResponse:
     """Make that version current again, as a new version (nothing is rewritten). A deleted
     condition comes back; a live one needs `If-Match`, like PUT."""
+    start_writing(session, key)
     restore_revision(
         session,
         slug,

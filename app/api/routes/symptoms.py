@@ -7,6 +7,7 @@ from app.api.deps import AdminDep, SessionDep
 from app.api.http_cache import KnowledgeFresh, answer_from_base
 from app.core.errors import problem_responses
 from app.schemas.symptoms import SymptomPublic, SymptomSuggestions, SynonymInput, VocabularyEntry
+from app.services.keys import start_writing
 from app.services.lookup import suggest_symptoms
 from app.services.vocabulary_editing import (
     add_synonym,
@@ -74,6 +75,7 @@ def put_symptom_route(
     """The whole vocabulary entry, as `data/vocabulary.toml` writes it. Needs the `admin`
     scope. Pages imported earlier keep the symptoms they were read with; import them again
     to read them with the new vocabulary."""
+    start_writing(session, key)
     created = put_symptom(session, slug, entry, author=key.name)
     body = get_symptom(session, slug).model_dump(mode="json")
     return JSONResponse(body, status_code=status.HTTP_201_CREATED if created else 200)
@@ -90,6 +92,7 @@ def post_synonym(
 ) -> SymptomPublic:
     """Another way people say it ("sore sit bone"), or a word for its body part alone. Needs
     the `admin` scope."""
+    start_writing(session, key)
     add_synonym(session, slug, synonym, author=key.name)
     return get_symptom(session, slug)
 
@@ -107,6 +110,7 @@ def delete_synonym(
     text: Annotated[str, Path(max_length=255)],
 ) -> Response:
     """Needs the `admin` scope."""
+    start_writing(session, key)
     remove_synonym(session, slug, text, author=key.name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -119,5 +123,6 @@ def delete_synonym(
 )
 def delete_symptom_route(session: SessionDep, key: AdminDep, slug: SymptomSlug) -> Response:
     """Refused with 409 while any condition lists it. Needs the `admin` scope."""
+    start_writing(session, key)
     delete_symptom(session, slug, author=key.name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -22,7 +22,7 @@ from app.store import search_index
 from app.store.hpo import fingerprint, import_hpo
 from tests.conftest import client_session, import_text, issue_key
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hpo"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "hpo"
 HPOA = FIXTURES / "phenotype.hpoa"
 OBO = FIXTURES / "hp.obo"
 FIRST_ROW = 4  # the line of the first annotation in phenotype.hpoa

@@ -1,0 +1,44 @@
+"""The service as it really runs: `python -m app serve` in a process of its own, on a free port.
+Only a real server shows what TestClient hides, such as when a response leaves against when
+its transaction commits."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+
+from app.core.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start the service and wait until it is ready."""
+    environment = os.environ | {"KB_DATABASE_URL": database_url, "KB_PORT": str(port)}
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return process
+        except httpx2.HTTPError:
+            pass
+        assert process.poll() is None, "the service died on start"
+        assert time.monotonic() < deadline, "the service did not become ready"
+        time.sleep(0.1)

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
@@ -61,7 +62,10 @@ def serve(
 @contextmanager
 def _database() -> Iterator[Session]:
     """A session on the configured database, brought up to the newest schema first."""
-    engine = create_db_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = create_db_engine(
+        settings.database_url, writer_wait_seconds=settings.writer_wait_seconds
+    )
     upgrade_to_head(engine)
     try:
         with Session(engine) as session:
@@ -284,10 +288,12 @@ def evaluate_vignettes(
     ]
     engine = create_db_engine("sqlite://")
     upgrade_to_head(engine)
+    cache = KnowledgeCache(get_settings())
     with Session(engine) as session:
         load_default_knowledge(session, get_settings().data_dir)
+        session.commit()
         for path in files:
-            evaluation = evaluate(session, read_vignettes(path))
+            evaluation = evaluate(session, cache, read_vignettes(path))
             console.print(f"\n{path.name}", style="bold", highlight=False)
             for result in evaluation.misses:
                 rank = f"rank {result.rank}" if result.rank else "not listed"

@@ -1,6 +1,7 @@
 """The application factory: settings in, a ready FastAPI app out."""
 
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,8 @@ from sqlmodel import Session
 
 from app.api.http_cache import NotModified, not_modified_response
 from app.api.routes import conditions, embed, exchange, health, lookup, parse, sources, symptoms
+from app.cache.knowledge_cache import KnowledgeCache
+from app.cache.version import Clock
 from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import install_problem_handlers, problem_responses
@@ -31,12 +34,15 @@ Every error is an RFC 9457 `application/problem+json` document.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock = time.monotonic) -> FastAPI:
+    """The service; ``clock`` (monotonic seconds) is what its caches tell time by."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_db_engine(settings.database_url)
+        engine = create_db_engine(
+            settings.database_url, writer_wait_seconds=settings.writer_wait_seconds
+        )
         upgrade_to_head(engine)
         if settings.load_default_knowledge:
             with Session(engine) as session:
@@ -45,11 +51,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
         app.state.engine = engine
+        # Every process-wide memory of the knowledge, made here so each app has its own.
+        app.state.cache = cache = KnowledgeCache(settings, clock=clock)
         # What the first lookup needs is built while the service already answers: on a base
         # like HPO's that takes seconds, which no first caller should wait for alone.
         # An in-memory database has one connection, which no two threads may share: it is
         # small, and warmed before the first request instead.
-        warming = threading.Thread(target=warm_up, args=(engine,), name="warm-up", daemon=True)
+        warming = threading.Thread(
+            target=warm_up, args=(engine, cache), name="warm-up", daemon=True
+        )
         if isinstance(engine.pool, StaticPool):
             warming.run()
         else:

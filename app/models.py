@@ -340,3 +340,17 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+
+
+class KnowledgeVersion(SQLModel, table=True):
+    """The one version of the knowledge base: a single row, bumped in the same transaction as
+    every write (the vocabulary counter when symptoms, their words or their hierarchy change,
+    the conditions counter when a condition does). Every in-memory copy and every validator
+    (ETag, Last-Modified) is named by it, so "has the base changed?" is one primary-key read."""
+
+    __tablename__ = "knowledge_version"
+
+    id: int = Field(default=1, primary_key=True)
+    vocabulary: int = Field(default=0, description="Moves with every vocabulary change.")
+    conditions: int = Field(default=0, description="Moves with every condition change.")
+    changed_at: datetime = Field(description="When either counter last moved (UTC).")

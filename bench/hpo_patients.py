@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 from sqlmodel import Session
 
-from app.core.config import PROJECT_ROOT, get_settings
+from app.cache.knowledge_cache import KnowledgeCache
+from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.ingest.hpo_release import default_data_directory, read_release
 from app.language.text import slug_for_source_id as slug_for
@@ -92,9 +93,12 @@ def measure_memory(database_url: str, cases_path: Path, sample: int) -> None:
     """Run in a child process: load the base, answer lookups, print the peak memory in MB."""
     engine = create_db_engine(database_url)
     cases = read_cases(cases_path)[:sample] if cases_path.exists() else []
+    cache = KnowledgeCache(Settings(database_url=database_url))
     with Session(engine) as session:
         for case in cases or [Case("", "", ["buttock-pain"], [])]:
-            look_up(session, LookupRequest(symptoms=case.observed[:200], absent=case.excluded))
+            look_up(
+                session, cache, LookupRequest(symptoms=case.observed[:200], absent=case.excluded)
+            )
     sys.stdout.write(json.dumps({"peak_mb": peak_resident_mb()}) + "\n")
 
 
@@ -159,12 +163,14 @@ def main() -> None:
         their_ms: list[float] = []
         by_terms: dict[str, list[float]] = {"5-7": [], "8-11": [], "12-15": []}
         reached: list[int] = []
+        cache = KnowledgeCache(Settings(database_url=database_url))
         with Session(engine) as session:
-            rank_request(session, LookupRequest(symptoms=["HP:0001250"]))  # build the indexes
-            condition_positions = _condition_positions(session)
+            # Build the indexes first.
+            rank_request(session, cache, LookupRequest(symptoms=["HP:0001250"]))
+            condition_positions = _condition_positions(session, cache)
             for case in cases:
                 request = LookupRequest(symptoms=case.observed[:200], absent=case.excluded[:200])
-                ranking = rank_request(session, request)
+                ranking = rank_request(session, cache, request)
                 ours.append(mean_rank(ranking, condition_positions.get(slug_for(case.disease))))
                 reached.append(len(ranking.positions))
                 started = time.perf_counter()
@@ -172,7 +178,7 @@ def main() -> None:
                 reference_ms = (time.perf_counter() - started) * 1000
                 if 5 <= len(case.observed) <= 15:
                     started = time.perf_counter()
-                    look_up(session, request)
+                    look_up(session, cache, request)
                     our_ms.append((time.perf_counter() - started) * 1000)
                     their_ms.append(reference_ms)
                     terms = len(case.observed)
@@ -219,8 +225,8 @@ def main() -> None:
         )
 
 
-def _condition_positions(session: Session) -> dict[str, int]:
-    profiles = load_condition_profiles(session)
+def _condition_positions(session: Session, cache: KnowledgeCache) -> dict[str, int]:
+    profiles = load_condition_profiles(session, cache)
     return {profile.slug: number for number, profile in enumerate(profiles.ordered)}
 
 

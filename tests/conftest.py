@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.ingest.drafting import DocumentSource
@@ -171,6 +172,12 @@ def session(engine: Engine) -> Iterator[Session]:
         load_vocabulary_file(session, DATA_DIR)
         session.commit()
         yield session
+
+
+@pytest.fixture
+def cache(settings: Settings) -> KnowledgeCache:
+    """A process's in-memory copies of its own, as a command or benchmark makes them."""
+    return KnowledgeCache(settings)
 
 
 @pytest.fixture

@@ -8,10 +8,21 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from app.cache.knowledge_cache import KnowledgeCache
+from app.core.db import is_writing
 from app.core.errors import CommitFailed, Forbidden, Unauthorized
 from app.services.keys import Editor, Scope, authenticate
 
 logger = logging.getLogger(__name__)
+
+
+def get_cache(request: Request) -> KnowledgeCache:
+    """The process's one holder of in-memory copies, made in the lifespan."""
+    cache: KnowledgeCache = request.app.state.cache
+    return cache
+
+
+CacheDep = Annotated[KnowledgeCache, Depends(get_cache)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -24,10 +35,13 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
-        commit(session)
+        commit(session, request.app.state.cache)
 
 
-def commit(session: Session) -> None:
+def commit(session: Session, cache: KnowledgeCache) -> None:
+    """Commit the unit of work; after a write, this process trusts no version snapshot taken
+    before it (another process's readers learn of it within the moment they trust theirs)."""
+    wrote = is_writing(session)
     try:
         session.commit()
     except Exception as error:
@@ -36,6 +50,8 @@ def commit(session: Session) -> None:
         cause = getattr(error, "orig", None) or error
         logger.error("commit failed: %s: %s", type(cause).__name__, cause)
         raise CommitFailed from error
+    if wrote:
+        cache.committed_write()
 
 
 # scope="function": the exit (the commit) runs before the response goes out, not after.

@@ -4,27 +4,19 @@ still current, so apps that embed the advice revalidate it cheaply."""
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response as StarletteResponse
 
-from app.api.deps import SessionDep
-from app.cache.answers import already_rendered, rendered
-from app.cache.copies import RECHECK
-from app.cache.version import (
-    ConditionState,
-    KnowledgeState,
-    condition_state,
-    current_snapshot,
-    knowledge_state,
-    shown_since,
-)
+from app.api.deps import CacheDep, SessionDep
+from app.cache.knowledge_cache import KnowledgeCache
+from app.cache.version import ConditionState, KnowledgeState, Snapshot, shown_since
 from app.services.editing import ANY_VERSION
 
 
@@ -90,10 +82,12 @@ def check_fresh(request: Request, *, etag: str, last_modified: datetime) -> dict
     return headers
 
 
-def knowledge_fresh(session: SessionDep, request: Request, response: Response) -> None:
+def knowledge_fresh(
+    session: SessionDep, cache: CacheDep, request: Request, response: Response
+) -> None:
     """For answers computed from the whole base: validators from its version and the exact
     question, and a 304 while they still hold."""
-    knowledge = knowledge_state(session)
+    knowledge = cache.versions.knowledge(session)
     etag = knowledge_etag(knowledge, request)
     response.headers.update(check_fresh(request, etag=etag, last_modified=knowledge.last_modified))
 
@@ -102,13 +96,19 @@ KnowledgeFresh = Annotated[None, Depends(knowledge_fresh)]
 
 
 def condition_validators(
-    session: SessionDep, request: Request, slug: str, variant: str = "", *, check: bool = True
+    session: Session,
+    cache: KnowledgeCache,
+    request: Request,
+    slug: str,
+    variant: str = "",
+    *,
+    check: bool = True,
 ) -> dict[str, str]:
     """Validators of one condition's representation (``variant`` names which one), and a
     304 while they still hold unless ``check`` is off (answers to edits)."""
     # An answer to an edit shows what the session has just written, not the moment's copy.
-    state = condition_state(session, slug, fresh=not check)
-    knowledge = knowledge_state(session, fresh=not check)
+    state = cache.versions.condition(session, slug, fresh=not check)
+    knowledge = cache.versions.knowledge(session, fresh=not check)
     etag = condition_etag(state, knowledge, variant)
     last_modified = shown_since(state, knowledge)
     if not check:
@@ -131,42 +131,90 @@ def if_match_version(request: Request, slug: str) -> int | None:
     return 0
 
 
+@dataclass(frozen=True)
+class FromTheBase:
+    """A question answered from the whole base (a search, a lookup, the sources). A GET's
+    question is its URL, and its answer carries validators and 304s; a POST's question is its
+    ``body``, and it only shares the rendering."""
+
+    body: str | None = None
+
+    def from_snapshot(self, request: Request, snapshot: Snapshot) -> tuple[str, dict[str, str]]:
+        return self._key(request, snapshot.knowledge)
+
+    def from_session(
+        self, request: Request, session: Session, cache: KnowledgeCache
+    ) -> tuple[str, dict[str, str]]:
+        return self._key(request, cache.versions.knowledge(session))
+
+    def _key(self, request: Request, knowledge: KnowledgeState) -> tuple[str, dict[str, str]]:
+        if self.body is None:
+            etag = knowledge_etag(knowledge, request)
+            return etag, check_fresh(request, etag=etag, last_modified=knowledge.last_modified)
+        return f'"k{knowledge.token}-{_digest(request.url.path + self.body)}"', {}
+
+
+@dataclass(frozen=True)
+class OneCondition:
+    """A representation of one condition (``variant`` names which: the sections, the card)."""
+
+    slug: str
+    variant: str = ""
+
+    def from_snapshot(
+        self, request: Request, snapshot: Snapshot
+    ) -> tuple[str, dict[str, str]] | None:
+        row = snapshot.conditions.get(self.slug)
+        if row is None:
+            return None  # not read under this version yet: the database must answer
+        state = ConditionState(self.slug, row[0], row[1])
+        etag = condition_etag(state, snapshot.knowledge, self.variant)
+        last_modified = shown_since(state, snapshot.knowledge)
+        return etag, check_fresh(request, etag=etag, last_modified=last_modified)
+
+    def from_session(
+        self, request: Request, session: Session, cache: KnowledgeCache
+    ) -> tuple[str, dict[str, str]]:
+        headers = condition_validators(session, cache, request, self.slug, self.variant)
+        return headers["ETag"], headers
+
+
+Question = FromTheBase | OneCondition
+
+
 async def answer_from_base(
-    request: Request, render: Callable[[Session], bytes], *, body: str | None = None
+    request: Request,
+    question: Question,
+    render: Callable[[Session], bytes],
+    *,
+    media_type: str = "application/json",
+    headers: dict[str, str] | None = None,
 ) -> StarletteResponse:
-    """An answer computed from the whole base (a search, a lookup), rendered once per version
-    of the base and question: served from memory on the event loop while the version is
-    current, computed in a thread otherwise. A GET's question is its URL, and its answer
-    carries validators and 304s; a POST's question is its ``body``, and it only shares the
-    rendering."""
-    engine = request.app.state.engine
-    snapshot = current_snapshot(engine)
+    """An answer rendered once per version of the base and question: served from memory on
+    the event loop while the version is current (nothing to wait for: no thread, no database
+    session), computed in a thread otherwise."""
+    cache: KnowledgeCache = request.app.state.cache
+    snapshot = cache.versions.current()
     if snapshot is not None:
-        key, headers = _answer_key(request, snapshot.knowledge, body)
-        cached = already_rendered(engine, key)
-        if cached is not None:
-            return StarletteResponse(cached, media_type="application/json", headers=headers)
-    return await run_in_threadpool(_render_answer, engine, request, render, body)
+        known = question.from_snapshot(request, snapshot)
+        if known is not None:
+            key, validators = known
+            cached = cache.answers.peek(key)
+            if cached is not None:
+                return StarletteResponse(
+                    cached, media_type=media_type, headers=validators | (headers or {})
+                )
+    key, validators, body = await run_in_threadpool(_render_answer, request, question, render)
+    return StarletteResponse(body, media_type=media_type, headers=validators | (headers or {}))
 
 
 def _render_answer(
-    engine: Engine, request: Request, render: Callable[[Session], bytes], body: str | None
-) -> StarletteResponse:
-    with Session(engine) as session:
-        knowledge = knowledge_state(session)
-        key, headers = _answer_key(request, knowledge, body)
-        # The copies in memory (vocabulary, ranking arrays) trust themselves for a moment; the
-        # version in the key may be newer than that moment, and an answer computed from
-        # older copies would then be kept under it for good.
-        session.info[RECHECK] = knowledge.token
-        answer = rendered(session, key, lambda: render(session))
-    return StarletteResponse(answer, media_type="application/json", headers=headers)
-
-
-def _answer_key(
-    request: Request, knowledge: KnowledgeState, body: str | None
-) -> tuple[str, dict[str, str]]:
-    if body is None:
-        etag = knowledge_etag(knowledge, request)
-        return etag, check_fresh(request, etag=etag, last_modified=knowledge.last_modified)
-    return f'"k{knowledge.token}-{_digest(request.url.path + body)}"', {}
+    request: Request, question: Question, render: Callable[[Session], bytes]
+) -> tuple[str, dict[str, str], bytes]:
+    cache: KnowledgeCache = request.app.state.cache
+    with Session(request.app.state.engine) as session:
+        key, validators = question.from_session(request, session, cache)
+        # The copies a rendering reads are at least as new as the version its transaction
+        # sees, and that is at least the version in the key: nothing older is kept under it.
+        body = cache.answers.get_or_render(key, lambda: render(session))
+    return key, validators, body

@@ -1,23 +1,20 @@
-"""Answers already rendered, kept by the validators that name them.
+"""Answers already rendered, kept by the validators that name them (an LRU cache, with single
+flight rendering).
 
 A key holds the knowledge's version (every ETag of ours does), so an edit anywhere makes
 every stale entry unreachable; the least recently used go when the cache is full. Full is
-counted in bytes: a lookup on a base like HPO's answers with up to a few hundred KB."""
+counted in bytes (``Settings.answer_cache_bytes``) as well as entries: a lookup on a base like
+HPO's answers with up to a few hundred KB."""
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
-from sqlalchemy import Engine
-from sqlmodel import Session
-
-MAX_ENTRIES = 4096
-MAX_BYTES = 64 * 1024 * 1024
-
 
 class RenderedAnswers:
-    def __init__(self) -> None:
+    def __init__(self, *, max_entries: int, max_bytes: int) -> None:
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
         self._entries: OrderedDict[str, bytes] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -56,26 +53,8 @@ class RenderedAnswers:
                 if self._rendering.get(key) is rendering:
                     del self._rendering[key]
                 while len(self._entries) > 1 and (
-                    len(self._entries) > MAX_ENTRIES or self._bytes > MAX_BYTES
+                    len(self._entries) > self._max_entries or self._bytes > self._max_bytes
                 ):
                     _, evicted = self._entries.popitem(last=False)
                     self._bytes -= len(evicted)
         return body
-
-
-_per_database: "weakref.WeakKeyDictionary[Engine, RenderedAnswers]" = weakref.WeakKeyDictionary()
-_guard = threading.Lock()
-
-
-def already_rendered(engine: Engine, key: str) -> bytes | None:
-    with _guard:
-        answers = _per_database.get(engine)
-    return answers.peek(key) if answers is not None else None
-
-
-def rendered(session: Session, key: str, render: Callable[[], bytes]) -> bytes:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with _guard:
-        answers = _per_database.setdefault(engine, RenderedAnswers())
-    return answers.get_or_render(key, render)

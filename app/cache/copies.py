@@ -1,97 +1,84 @@
-"""One in-memory copy per database of something built from it, rebuilt when it changes.
+"""In-memory copies of what is built from the base (the vocabulary's matcher, the ranking's
+arrays), one per version of what they are built from.
 
-Checking whether it changed costs a query; so a copy is trusted for a moment
-(``RECHECK_SECONDS``) and dropped at once when a session of this process writes. Another
-process's write is seen within that moment."""
+A copy is named by the counters of ``KnowledgeState`` it depends on. A caller asks for a copy at
+least as new as the version its own transaction sees, so an answer kept under a version is
+never computed from an older copy; a newer one is fine. Building is single flight: on a large
+base a build takes seconds and hundreds of MB, and every request that arrived meanwhile would
+otherwise start its own. Only the newest copy is kept (bounded: one per kind).
+
+A copy is only kept under a committed version: a writer whose own transaction moved the version
+gets a copy of what it sees, made for it alone."""
 
 import threading
-import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Generic, TypeVar
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
+from app.cache.version import KnowledgeState, read_knowledge_state
+
 Built = TypeVar("Built")
-RECHECK_SECONDS = 0.1
-# Set in a session's info to a version of the base (a knowledge token): the copies are then
-# checked against the database unless they were already checked under that version, whatever
-# their age. An answer kept under a version must be computed from copies at least that new.
-RECHECK = "recheck_copies"
-
-_local_writes: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
-_local_writes_guard = threading.Lock()
 
 
-def local_writes(engine: Engine) -> int:
-    """How many transactions of this process have written to the database (a generation)."""
-    with _local_writes_guard:
-        return _local_writes.get(engine, 0)
+class DependsOn(Enum):
+    """Which counters of the version a kind of copy follows."""
 
+    vocabulary = "vocabulary"  # symptoms, their words and hierarchy
+    everything = "everything"  # conditions too
 
-@event.listens_for(Session, "after_flush")
-def _note_write(session: Session, _context: Any) -> None:
-    session.info["wrote"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _count_write(session: Session) -> None:
-    if session.info.pop("wrote", False):
-        engine = session.get_bind()
-        if isinstance(engine, Engine):
-            with _local_writes_guard:
-                _local_writes[engine] = _local_writes.get(engine, 0) + 1
+    def key(self, state: KnowledgeState) -> tuple[int, ...]:
+        if self is DependsOn.vocabulary:
+            return (state.vocabulary,)
+        return (state.vocabulary, state.conditions)
 
 
 @dataclass(frozen=True)
 class _Copy(Generic[Built]):
-    fingerprint: tuple[int, ...]
+    key: tuple[int, ...]
     built: Built
-    checked_at: float
-    generation: int
-    verified_for: str | None = None  # the version of the base it was last checked under
 
 
-class PerDatabase(Generic[Built]):
-    """Holds what ``build`` made from a database until ``fingerprint`` (a few cheap numbers
-    that move on every relevant write) changes; tests' many databases never share it."""
+class Copies(Generic[Built]):
+    """The newest copy of one kind of thing built from the base."""
 
-    def __init__(
-        self,
-        fingerprint: Callable[[Session], tuple[int, ...]],
-        build: Callable[[Session], Built],
-    ) -> None:
-        self._fingerprint = fingerprint
+    def __init__(self, build: Callable[[Session], Built], depends_on: DependsOn) -> None:
         self._build = build
-        self._copies: weakref.WeakKeyDictionary[Engine, _Copy[Built]] = weakref.WeakKeyDictionary()
+        self._depends_on = depends_on
+        self._copy: _Copy[Built] | None = None
         self._building = threading.Lock()
 
     def get(self, session: Session) -> Built:
-        engine = session.get_bind()
-        assert isinstance(engine, Engine)
-        generation = local_writes(engine)
-        copy = self._copies.get(engine)
-        now = time.monotonic()
-        version: str | None = session.info.get(RECHECK)
-        wrote = session.info.get("wrote")
-        if copy is not None and not wrote:
-            if version is not None:
-                if copy.verified_for == version:
-                    return copy.built
-            elif copy.generation == generation and now - copy.checked_at < RECHECK_SECONDS:
-                return copy.built
-        fingerprint = self._fingerprint(session)
-        if copy is not None and copy.fingerprint == fingerprint:
-            self._copies[engine] = _Copy(fingerprint, copy.built, now, generation, version)
+        wanted = self._depends_on.key(read_knowledge_state(session))
+        copy = self._copy
+        if copy is not None and _at_least(copy.key, wanted):
             return copy.built
-        # One build at a time: on a large base a build takes seconds and hundreds of MB, and
-        # every request that arrives meanwhile would otherwise start its own.
         with self._building:
-            copy = self._copies.get(engine)
-            if copy is not None and copy.fingerprint == fingerprint:
-                return copy.built
+            copy = self._copy
+            if copy is not None and _at_least(copy.key, wanted):
+                return copy.built  # built while this one waited
             built = self._build(session)
-            self._copies[engine] = _Copy(fingerprint, built, now, generation, version)
+            if self._committed(session, wanted):
+                self._copy = _Copy(wanted, built)
         return built
+
+    def _committed(self, session: Session, key: tuple[int, ...]) -> bool:
+        """Whether other connections see this version too: one that only the session's own
+        uncommitted write made could be rolled back, and its number given to another write."""
+        engine = session.get_bind()
+        if not isinstance(engine, Engine) or isinstance(engine.pool, StaticPool):
+            return True  # one shared connection (an in-memory database): nothing else to ask
+        with Session(engine) as other:
+            return _at_least(self._depends_on.key(read_knowledge_state(other)), key)
+
+    def peek(self) -> Built | None:
+        copy = self._copy
+        return copy.built if copy is not None else None
+
+
+def _at_least(have: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
+    return all(mine >= theirs for mine, theirs in zip(have, wanted, strict=True))

@@ -1,37 +1,44 @@
 """What version of the knowledge a response shows: the validators HTTP caching needs.
 
-Reading them costs a query per request, more than a cached answer itself; so each process
-keeps them for a moment and forgets them at once when one of its own sessions writes (see
-app.cache.copies). Another process's edit is seen within that moment, or two while one
-request renews the copy for the others.
+The version is one row (``models.KnowledgeVersion``), so reading it is a primary-key lookup;
+even that costs more than an answer already rendered, so the process keeps a snapshot of it for
+a moment (``Settings.version_recheck_seconds``) and forgets it at once when one of its own units
+of work commits a write. Another process's edit is seen within that moment, or two while one
+request renews the snapshot for the others (stale-while-revalidate).
 
-Checking again costs two index lookups (the newest document and revision), whatever the size
-of the base: every write adds one or the other. A condition's own version is read when first
-asked for and kept while those two stay the same, so a base of 12,000 conditions costs no more
-to keep current than one of ten."""
+A condition's own version is read when first asked for and kept in the snapshot while the base's
+version holds, so a base of 12,000 conditions costs no more to keep current than one of ten."""
 
 import threading
-import time
-import weakref
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.cache.copies import RECHECK_SECONDS, local_writes
 from app.core.errors import ConditionDeleted, ConditionNotFound
-from app.models import Condition, ConditionRevision, Document
+from app.models import Condition, ConditionRevision, KnowledgeVersion
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
 class KnowledgeState:
-    """Moves on every write anywhere in the base: an import, an edit, a deletion."""
+    """The version of the whole base: it moves on every write, an import, an edit, a deletion."""
 
-    token: str
+    vocabulary: int
+    conditions: int
     last_modified: datetime
+
+    @property
+    def token(self) -> str:
+        return f"{self.vocabulary}.{self.conditions}"
+
+    def covers(self, other: "KnowledgeState") -> bool:
+        """Whether this version is at least as new as ``other`` in both counters."""
+        return self.vocabulary >= other.vocabulary and self.conditions >= other.conditions
 
 
 @dataclass(frozen=True)
@@ -41,124 +48,120 @@ class ConditionState:
     updated_at: datetime
 
 
+def read_knowledge_state(session: Session) -> KnowledgeState:
+    """The version as the session's transaction sees it (a writer sees its own changes)."""
+    row = session.exec(
+        select(
+            KnowledgeVersion.vocabulary, KnowledgeVersion.conditions, KnowledgeVersion.changed_at
+        ).where(col(KnowledgeVersion.id) == 1)
+    ).one()
+    return KnowledgeState(row[0], row[1], _aware(row[2]))
+
+
 @dataclass(frozen=True)
-class _Snapshot:
+class Snapshot:
     taken_at: float
     generation: int
     knowledge: KnowledgeState
-    # Versions read so far under this knowledge token; shared by the snapshots that follow
-    # while the token holds (a dict's single get and set are atomic, so threads may share it).
-    conditions: dict[str, tuple[int, datetime]]
+    # Versions read so far under this knowledge version; shared by the snapshots that follow
+    # while it holds (a dict's single get and set are atomic, so threads may share it).
+    conditions: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
 
-_snapshots: "weakref.WeakKeyDictionary[Engine, _Snapshot]" = weakref.WeakKeyDictionary()
-_snapshots_guard = threading.Lock()
+class VersionSnapshots:
+    """The moment's version of the base for one database, renewed by one request at a time."""
 
+    def __init__(self, *, recheck_seconds: float, clock: Clock) -> None:
+        self._recheck = recheck_seconds
+        self._clock = clock
+        self._guard = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._renewing_since: float | None = None
+        # Moves when a unit of work of this process commits a write: snapshots taken before
+        # are no longer trusted, even those whose read was under way meanwhile.
+        self._generation = 0
 
-_renewals: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
+    def forget(self) -> None:
+        with self._guard:
+            self._generation += 1
+            self._snapshot = None
 
+    def current(self) -> Snapshot | None:
+        """The moment's snapshot if it is still to be trusted, without touching the database.
 
-def current_snapshot(engine: Engine) -> _Snapshot | None:
-    """The moment's copy if it is still to be trusted, without touching the database.
-
-    When it expires, the first caller is told to renew it (None) and the others keep using it
-    for up to one more moment meanwhile: if every request in flight renewed it at once, each
-    renewal would stall a burst of requests, which is what a p99 sees."""
-    generation = local_writes(engine)
-    now = time.monotonic()
-    with _snapshots_guard:
-        snapshot = _snapshots.get(engine)
-        if snapshot is None or snapshot.generation != generation:
+        When it expires, the first caller is told to renew it (None) and the others keep using
+        it for up to one more moment meanwhile: if every request in flight renewed it at once,
+        each renewal would stall a burst of requests, which is what a p99 sees."""
+        now = self._clock()
+        with self._guard:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.generation != self._generation:
+                return None
+            age = now - snapshot.taken_at
+            if age < self._recheck:
+                return snapshot
+            renewing = self._renewing_since
+            if renewing is not None and now - renewing < self._recheck:
+                return snapshot if age < 2 * self._recheck else None
+            self._renewing_since = now
             return None
-        age = now - snapshot.taken_at
-        if age < RECHECK_SECONDS:
+
+    def snapshot(self, session: Session, *, fresh: bool = False) -> Snapshot:
+        """The versions, from the moment's snapshot; ``fresh`` reads them in the session itself
+        (a writer answering with what it has just written, before it commits), and keeps
+        nothing of them."""
+        with self._guard:
+            generation = self._generation
+            snapshot = self._snapshot
+        current = (
+            snapshot is not None
+            and snapshot.generation == generation
+            and self._clock() - snapshot.taken_at < self._recheck
+        )
+        if snapshot is not None and current and not fresh:
             return snapshot
-        renewing_since = _renewals.get(engine)
-        if renewing_since is not None and now - renewing_since < RECHECK_SECONDS:
-            return snapshot if age < 2 * RECHECK_SECONDS else None
-        _renewals[engine] = now
-        return None
+        knowledge = read_knowledge_state(session)
+        unchanged = snapshot is not None and snapshot.knowledge == knowledge and not fresh
+        conditions = snapshot.conditions if snapshot is not None and unchanged else {}
+        renewed = Snapshot(self._clock(), generation, knowledge, conditions)
+        if not fresh:
+            with self._guard:
+                if self._generation == generation:
+                    self._snapshot = renewed
+                    self._renewing_since = None
+        return renewed
 
+    def knowledge(self, session: Session, *, fresh: bool = False) -> KnowledgeState:
+        return self.snapshot(session, fresh=fresh).knowledge
 
-def cached_condition_state(
-    engine: Engine, slug: str
-) -> tuple[ConditionState, KnowledgeState] | None:
-    """A condition's versions from the moment's copy; None when the database must answer."""
-    snapshot = current_snapshot(engine)
-    row = snapshot.conditions.get(slug) if snapshot else None
-    if snapshot is None or row is None:
-        return None
-    return ConditionState(slug, row[0], row[1]), snapshot.knowledge
+    def cached_condition(self, slug: str) -> tuple[ConditionState, KnowledgeState] | None:
+        """A condition's versions from the moment's snapshot; None when the database must
+        answer."""
+        snapshot = self.current()
+        row = snapshot.conditions.get(slug) if snapshot else None
+        if snapshot is None or row is None:
+            return None
+        return ConditionState(slug, row[0], row[1]), snapshot.knowledge
 
-
-def _snapshot(session: Session, *, fresh: bool = False) -> _Snapshot:
-    """The versions, from the moment's copy; ``fresh`` reads them in the session itself (a
-    writer answering with what it has just written, before it commits)."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    generation = local_writes(engine)
-    with _snapshots_guard:
-        snapshot = _snapshots.get(engine)
-    current = (
-        snapshot is not None
-        and snapshot.generation == generation
-        and time.monotonic() - snapshot.taken_at < RECHECK_SECONDS
-    )
-    if snapshot is not None and current and not fresh:
-        return snapshot
-    knowledge = _read_knowledge_state(session)
-    unchanged = snapshot is not None and snapshot.knowledge == knowledge and not fresh
-    conditions = snapshot.conditions if snapshot is not None and unchanged else {}
-    renewed = _Snapshot(time.monotonic(), generation, knowledge, conditions)
-    if not fresh:
-        with _snapshots_guard:
-            _snapshots[engine] = renewed
-            _renewals.pop(engine, None)
-    return renewed
-
-
-def knowledge_state(session: Session, *, fresh: bool = False) -> KnowledgeState:
-    return _snapshot(session, fresh=fresh).knowledge
-
-
-def _read_knowledge_state(session: Session) -> KnowledgeState:
-    # The newest rows by id (an index walk each, not a scan): every write adds one.
-    newest_document = select(Document.id, Document.imported_at).order_by(col(Document.id).desc())
-    newest_revision = select(ConditionRevision.id, ConditionRevision.created_at).order_by(
-        col(ConditionRevision.id).desc()
-    )
-    document = session.exec(newest_document.limit(1)).first()
-    revision = session.exec(newest_revision.limit(1)).first()
-    row = (
-        document[0] if document else 0,
-        revision[0] if revision else 0,
-        document[1] if document else None,
-        revision[1] if revision else None,
-    )
-    documents, revisions, imported, revised = row
-    changes = [_aware(moment) for moment in (imported, revised) if moment is not None]
-    return KnowledgeState(f"{documents}.{revisions}", max(changes, default=EPOCH))
-
-
-def condition_state(session: Session, slug: str, *, fresh: bool = False) -> ConditionState:
-    snapshot = _snapshot(session, fresh=fresh)
-    row = snapshot.conditions.get(slug)
-    if row is None:
-        found = session.exec(
-            select(Condition.version, Condition.updated_at).where(Condition.slug == slug)
-        ).first()
-        if found is not None:
-            row = (found[0], _aware(found[1]))
-            snapshot.conditions[slug] = row
-    if row is None:
-        deleted = session.exec(
-            select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)
-        ).first()
-        if deleted is not None:
-            raise ConditionDeleted(slug)
-        raise ConditionNotFound(slug)
-    version, updated_at = row
-    return ConditionState(slug, version, updated_at)
+    def condition(self, session: Session, slug: str, *, fresh: bool = False) -> ConditionState:
+        snapshot = self.snapshot(session, fresh=fresh)
+        row = snapshot.conditions.get(slug)
+        if row is None:
+            found = session.exec(
+                select(Condition.version, Condition.updated_at).where(Condition.slug == slug)
+            ).first()
+            if found is not None:
+                row = (found[0], _aware(found[1]))
+                snapshot.conditions[slug] = row
+        if row is None:
+            deleted = session.exec(
+                select(ConditionRevision.id).where(ConditionRevision.slug == slug).limit(1)
+            ).first()
+            if deleted is not None:
+                raise ConditionDeleted(slug)
+            raise ConditionNotFound(slug)
+        version, updated_at = row
+        return ConditionState(slug, version, updated_at)
 
 
 def shown_since(state: ConditionState, knowledge: KnowledgeState) -> datetime:

@@ -47,6 +47,28 @@ class Settings(BaseSettings):
         description="The service's own address as others reach it, for oEmbed answers; "
         "by default the address each request came to.",
     )
+    version_recheck_seconds: float = Field(
+        default=0.1,
+        ge=0,
+        description="How long a process trusts its snapshot of the knowledge's version before "
+        "reading it again: another process's edit shows within this (its own at once).",
+    )
+    answer_cache_entries: int = Field(
+        default=4096, gt=0, description="Rendered answers kept in memory, at most."
+    )
+    answer_cache_bytes: int = Field(
+        default=64 * 1024 * 1024, gt=0, description="Bytes of rendered answers kept, at most."
+    )
+    remembered_phrases: int = Field(
+        default=10_000,
+        gt=0,
+        description="Recognised phrases each copy of the vocabulary remembers, at most.",
+    )
+    writer_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long an edit waits for the writers before it, then answers 503.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
 

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
 from app.core.config import MIGRATIONS_DIR
@@ -21,18 +21,25 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL advisory locks of this project: writers, and schema upgrades.
 WRITERS_LOCK_KEY = 4_242_001
 MIGRATION_LOCK_KEY = 4_242_002
-# How long an edit waits for the writers before it (in this process) before giving up.
+# How long an edit waits for the writers before it, unless the engine says (Settings).
 WRITER_WAIT_SECONDS = 30.0
 
 
-def create_db_engine(database_url: str) -> Engine:
+def create_db_engine(
+    database_url: str, *, writer_wait_seconds: float = WRITER_WAIT_SECONDS
+) -> Engine:
+    """The engine, which also carries how long its writers wait for their turn."""
     url = make_url(database_url)
+    waiting = {"writer_wait_seconds": writer_wait_seconds}
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, execution_options=waiting)
     in_memory = url.database in (None, "", ":memory:")
     if not in_memory and url.database is not None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    options: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False},
+        "execution_options": waiting,
+    }
     if in_memory:
         # One shared connection is the only way an in-memory database outlives a session.
         options["poolclass"] = StaticPool
@@ -64,6 +71,16 @@ class WritersBusy(Exception):
     """Too many edits at once: the caller may try again shortly."""
 
 
+# Set on a session whose transaction began as a writer; only begin_writing and is_writing read
+# or write it, so the unit of work can tell after its commit that something was written.
+_WRITING = "writing"
+
+
+def is_writing(session: Session) -> bool:
+    """Whether the session's current transaction was begun by ``begin_writing``."""
+    return bool(session.info.get(_WRITING))
+
+
 def begin_writing(session: Session) -> None:
     """Start the session's transaction as a writer (on SQLite, BEGIN IMMEDIATE).
 
@@ -72,25 +89,47 @@ def begin_writing(session: Session) -> None:
     on a lock first, and SQLite's own wait is left to writers of other processes."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
+    wait_seconds = float(
+        engine.get_execution_options().get("writer_wait_seconds", WRITER_WAIT_SECONDS)
+    )
     if engine.dialect.name == "sqlite":
         with _writer_locks_guard:
             lock = _writer_locks.setdefault(engine, threading.Lock())
-        if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+        if not lock.acquire(timeout=wait_seconds):
             raise WritersBusy
         try:
             session.connection(execution_options=WRITE_TRANSACTION)
         except BaseException:
             lock.release()
             raise
-        event.listen(session, "after_transaction_end", lambda *_: lock.release(), once=True)
+        _until_the_transaction_ends(session, lock)
         return
     # PostgreSQL: writers of every API process queue on one transaction-scoped advisory lock,
     # so version checks and the base-wide relinking never interleave or deadlock.
     # Waiting is bounded as on SQLite: past it the writer is told the base is busy (a 503).
     connection = session.connection()
-    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(WRITER_WAIT_SECONDS * 1000)}ms'")
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'")
     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK_KEY})")
     connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    _until_the_transaction_ends(session, None)
+
+
+def _until_the_transaction_ends(session: Session, lock: "threading.Lock | None") -> None:
+    """Mark the session as writing, and let go of the process's writer lock when its
+    transaction ends: the outermost one, not the subtransaction every flush opens and closes
+    (listening for the first end of any transaction let the lock go at the first flush)."""
+    session.info[_WRITING] = True
+    held = [True]  # a listener cannot remove itself while the event is dispatched
+
+    def ended(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is not None or not held[0]:
+            return
+        held[0] = False
+        session.info.pop(_WRITING, None)
+        if lock is not None:
+            lock.release()
+
+    event.listen(session, "after_transaction_end", ended)
 
 
 def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -90,17 +90,13 @@ def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> li
     return [(index.phrases[position].symptom_slug, text) for text, _score, position in hits]
 
 
-# Phrases remembered per vocabulary index; past this many, it starts again.
-REMEMBERED_PHRASES = 10_000
-
-
-def recognize(index: VocabularyIndex, phrase: str) -> Recognition:
+def recognize(index: VocabularyIndex, phrase: str, *, remember: int) -> Recognition:
     """A slug, the symptoms a phrase names (in any word order, denied or not), or a
-    near-spelling of one."""
+    near-spelling of one. Up to ``remember`` phrases are remembered per vocabulary copy."""
     known: Recognition | None = index.recognitions.get(phrase)
     if known is None:
         known = _recognize(index, phrase)
-        if len(index.recognitions) >= REMEMBERED_PHRASES:
+        if len(index.recognitions) >= remember:
             index.recognitions.clear()
         index.recognitions[phrase] = known
     return known

@@ -4,11 +4,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import utils
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.cache.copies import PerDatabase
+from app.cache.copies import DependsOn
+from app.cache.knowledge_cache import KnowledgeCache
 from app.language.matcher import SymptomMatcher, make_term
 from app.language.text import normalize_phrase
 from app.models import (
@@ -64,30 +63,13 @@ class VocabularyIndex:
         return name if name in self.symptoms else self.identifiers.get(name.lower())
 
 
-def _fingerprint(session: Session) -> tuple[int, ...]:
-    # Every vocabulary change writes a new vocabulary document or symptom row, so these
-    # numbers move; an edit of a condition does not, and keeps the index.
-    # An ontology import that renames a term or drops a synonym moves none of the others but
-    # always writes a new ontology document.
-    counters = (
-        select(func.coalesce(func.max(Document.id), 0))
-        .where(col(Document.kind).in_([DocumentKind.vocabulary, DocumentKind.ontology]))
-        .scalar_subquery(),
-        select(func.coalesce(func.max(Symptom.id), 0)).scalar_subquery(),
-        select(func.count(col(Symptom.id))).scalar_subquery(),
-        select(func.coalesce(func.max(SymptomSynonym.id), 0)).scalar_subquery(),
-        select(func.coalesce(func.max(SymptomImplication.id), 0)).scalar_subquery(),
-    )
-    row = session.connection().execute(sa_select(*counters)).one()
-    return tuple(int(value) for value in row)
-
-
 def _matcher(phrases: list[Phrase]) -> SymptomMatcher:
     terms = (make_term(phrase.symptom_slug, phrase.text) for phrase in phrases)
     return SymptomMatcher(term for term in terms if term is not None)
 
 
-def _build(session: Session) -> VocabularyIndex:
+def build_vocabulary_index(session: Session) -> VocabularyIndex:
+    """The vocabulary as the session sees it, built whole (a writer that changed it uses this)."""
     rows = session.exec(
         select(Symptom, Document.kind)
         .join(Document, col(Document.id) == col(Symptom.document_id))
@@ -164,8 +146,6 @@ def _word_suffixes(phrases: list[Phrase]) -> list[tuple[str, int]]:
     return suffixes
 
 
-_index = PerDatabase(_fingerprint, _build)
-
-
-def load_vocabulary_index(session: Session) -> VocabularyIndex:
-    return _index.get(session)
+def load_vocabulary_index(session: Session, cache: KnowledgeCache) -> VocabularyIndex:
+    """The vocabulary in memory, built once per version of it."""
+    return cache.copy(session, build_vocabulary_index, DependsOn.vocabulary)

@@ -10,11 +10,11 @@ from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.cache.copies import PerDatabase
+from app.cache.copies import DependsOn
+from app.cache.knowledge_cache import KnowledgeCache
 from app.models import (
     Advice,
     AdviceKind,
@@ -22,7 +22,6 @@ from app.models import (
     Condition,
     ConditionPriorFactor,
     ConditionSymptom,
-    Document,
     Frequency,
     PriorFactorKind,
     Symptom,
@@ -147,18 +146,6 @@ class ConditionProfiles:
         return priors, self.total_base_prior + float(changed.sum())
 
 
-def _fingerprint(session: Session) -> tuple[int, ...]:
-    # Every import writes a new document and bumps a version, so these numbers move.
-    row = session.exec(
-        select(
-            select(func.coalesce(func.max(Document.id), 0)).scalar_subquery(),
-            select(func.count(col(Condition.id))).scalar_subquery(),
-            select(func.coalesce(func.sum(Condition.version), 0)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(int(value) for value in row)
-
-
 def listed_probability(listed: ListedSymptom) -> float:
     """How likely a person with the condition is to have the symptom: the source's share where
     it gives one, else what its frequency word means. Never quite 0 or 1: no listing is
@@ -181,7 +168,8 @@ PROBABILITY = {
 MOST_PROBABLE = 0.95
 
 
-def _build(session: Session) -> ConditionProfiles:
+def build_condition_profiles(session: Session) -> ConditionProfiles:
+    """Every condition as the ranking sees it, built whole from the session's view."""
     connection = session.connection()
     by_id: dict[int, ConditionProfile] = {}
     for condition in session.exec(select(Condition).order_by(col(Condition.id))):
@@ -258,8 +246,6 @@ def _hierarchy(session: Session) -> Hierarchy:
     return Hierarchy({slug: tuple(items) for slug, items in parents.items()})
 
 
-_profiles = PerDatabase(_fingerprint, _build)
-
-
-def load_condition_profiles(session: Session) -> ConditionProfiles:
-    return _profiles.get(session)
+def load_condition_profiles(session: Session, cache: KnowledgeCache) -> ConditionProfiles:
+    """The ranking's view of the base in memory, built once per version of it."""
+    return cache.copy(session, build_condition_profiles, DependsOn.everything)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.errors import (
     ConditionDeleted,
     Conflict,
@@ -56,9 +57,9 @@ def api_provenance(author: str, given: str | None = None) -> str:
 
 
 def _draft(
-    session: Session, content: Content, *, slug: str | None, author: str
+    session: Session, cache: KnowledgeCache, content: Content, *, slug: str | None, author: str
 ) -> tuple[DocumentSource, ConditionDraft]:
-    index = load_vocabulary_index(session)
+    index = load_vocabulary_index(session, cache)
     if isinstance(content, PageInput):
         name = content.name
         if name is None and _untitled(content.text):
@@ -124,8 +125,10 @@ def _check_precondition(condition: Condition, expected_version: int | None) -> N
         )
 
 
-def create_condition(session: Session, content: Content, *, author: str) -> str:
-    source, draft = _draft(session, content, slug=None, author=author)
+def create_condition(
+    session: Session, cache: KnowledgeCache, content: Content, *, author: str
+) -> str:
+    source, draft = _draft(session, cache, content, slug=None, author=author)
     if _live(session, draft.slug) is not None:
         raise Conflict(f"{draft.slug!r} exists already; replace or patch it instead.")
     write_condition(session, source, draft, action=RevisionAction.created, author=author)
@@ -134,17 +137,24 @@ def create_condition(session: Session, content: Content, *, author: str) -> str:
 
 
 def replace_condition(
-    session: Session, slug: str, content: Content, *, author: str, expected_version: int | None
+    session: Session,
+    cache: KnowledgeCache,
+    slug: str,
+    content: Content,
+    *,
+    author: str,
+    expected_version: int | None,
 ) -> None:
     condition = _require_live(session, slug)
     _check_precondition(condition, expected_version)
-    source, draft = _draft(session, content, slug=slug, author=author)
+    source, draft = _draft(session, cache, content, slug=slug, author=author)
     write_condition(session, source, draft, action=RevisionAction.replaced, author=author)
     finish_writes(session)
 
 
 def patch_condition(
     session: Session,
+    cache: KnowledgeCache,
     slug: str,
     patch: dict[str, Any],
     *,
@@ -176,7 +186,7 @@ def patch_condition(
                 for e in error.errors()
             ],
         ) from error
-    source, draft = _draft(session, content, slug=slug, author=author)
+    source, draft = _draft(session, cache, content, slug=slug, author=author)
     write_condition(session, source, draft, action=RevisionAction.patched, author=author)
     finish_writes(session)
 
@@ -247,7 +257,13 @@ def get_revision(session: Session, slug: str, version: int) -> ConditionInput:
 
 
 def restore_revision(
-    session: Session, slug: str, version: int, *, author: str, expected_version: int | None
+    session: Session,
+    cache: KnowledgeCache,
+    slug: str,
+    version: int,
+    *,
+    author: str,
+    expected_version: int | None,
 ) -> None:
     """Make an earlier version (or the last one before a deletion) current again."""
     content = get_revision(session, slug, version)
@@ -255,7 +271,7 @@ def restore_revision(
     if condition is not None:
         _check_precondition(condition, expected_version)
     content = content.model_copy(update={"version": None, "updated_at": None})
-    source, draft = _draft(session, content, slug=slug, author=author)
+    source, draft = _draft(session, cache, content, slug=slug, author=author)
     outcome = write_condition(session, source, draft, action=RevisionAction.restored, author=author)
     if outcome.status is ImportStatus.unchanged:
         raise Conflict(f"Version {version} of {slug!r} is the current content already.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.schemas.lookup import LookupRequest, Sex
 from app.services.lookup import look_up
 
@@ -53,11 +54,12 @@ def read_vignettes(path: Path) -> list[Vignette]:
     return VignetteFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))).vignette
 
 
-def evaluate(session: Session, vignettes: list[Vignette]) -> Evaluation:
+def evaluate(session: Session, cache: KnowledgeCache, vignettes: list[Vignette]) -> Evaluation:
     results: list[VignetteResult] = []
     for vignette in vignettes:
         answer = look_up(
             session,
+            cache,
             LookupRequest(symptoms=vignette.symptoms, age=vignette.age, sex=vignette.sex, limit=50),
         )
         leaders = [candidate.condition.slug for candidate in answer.candidates]

@@ -9,7 +9,7 @@ from app.core.errors import InvalidContent
 from app.ingest.condition_input import draft_from_input
 from app.ingest.drafting import DocumentSource
 from app.ingest.vocabulary_file import Vocabulary
-from app.language.vocabulary_index import load_vocabulary_index
+from app.language.vocabulary_index import build_vocabulary_index
 from app.models import (
     Condition,
     Document,
@@ -137,7 +137,7 @@ def import_knowledge(session: Session, export: KnowledgeExport) -> list[ImportOu
         EXPORT_FILE_NAME, export.vocabulary.model_dump_json(), export.vocabulary.symptoms
     )
     apply_vocabulary(session, vocabulary, provenance=export.vocabulary.provenance)
-    index = load_vocabulary_index(session)
+    index = build_vocabulary_index(session)  # as just applied, not the cached copy
     outcomes: list[ImportOutcome] = []
     for content in export.conditions:
         source = DocumentSource(

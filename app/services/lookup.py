@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.language.mentions import find_mentions
 from app.language.recognition import recognize, suggest_phrases
 from app.language.vocabulary_index import VocabularyIndex, load_vocabulary_index
@@ -39,9 +40,11 @@ from app.schemas.symptoms import SymptomRef, SymptomSuggestion
 logger = logging.getLogger(__name__)
 
 
-def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSuggestion]:
+def suggest_symptoms(
+    session: Session, cache: KnowledgeCache, *, q: str, limit: int
+) -> list[SymptomSuggestion]:
     """Autocomplete: the symptoms whose names or lay words start with what was typed."""
-    index = load_vocabulary_index(session)
+    index = load_vocabulary_index(session, cache)
     return [
         SymptomSuggestion(
             slug=slug,
@@ -53,8 +56,8 @@ def suggest_symptoms(session: Session, *, q: str, limit: int) -> list[SymptomSug
     ]
 
 
-def parse_text(session: Session, text: str) -> ParseResponse:
-    index = load_vocabulary_index(session)
+def parse_text(session: Session, cache: KnowledgeCache, text: str) -> ParseResponse:
+    index = load_vocabulary_index(session, cache)
     return ParseResponse(text=text, symptoms=_mentions(index, text))
 
 
@@ -71,24 +74,24 @@ def _mentions(index: VocabularyIndex, text: str) -> list[SymptomMention]:
     ]
 
 
-def warm_up(engine: Engine) -> None:
+def warm_up(engine: Engine, cache: KnowledgeCache) -> None:
     """Build what a lookup reads (the vocabulary and the ranking's arrays) ahead of the first
     one. A failure here is only a slower first lookup, which then says what went wrong."""
     try:
         with Session(engine) as session:
-            load_vocabulary_index(session)
-            load_condition_profiles(session)
+            load_vocabulary_index(session, cache)
+            load_condition_profiles(session, cache)
     except Exception:
         logger.warning(
             "warming up the lookup failed; the first lookup will build it", exc_info=True
         )
 
 
-def look_up(session: Session, request: LookupRequest) -> LookupResponse:
-    index = load_vocabulary_index(session)
-    recognized, unrecognized = _recognize_all(index, request)
+def look_up(session: Session, cache: KnowledgeCache, request: LookupRequest) -> LookupResponse:
+    index = load_vocabulary_index(session, cache)
+    recognized, unrecognized = _recognize_all(index, request, remember=cache.remembered_phrases)
     evidence = gather_evidence(index, request, recognized)
-    profiles = load_condition_profiles(session)
+    profiles = load_condition_profiles(session, cache)
     ranking = rank_candidates(profiles, evidence, limit=request.limit)
     return LookupResponse(
         recognized=recognized,
@@ -101,11 +104,12 @@ def look_up(session: Session, request: LookupRequest) -> LookupResponse:
     )
 
 
-def rank_request(session: Session, request: LookupRequest) -> Ranking:
+def rank_request(session: Session, cache: KnowledgeCache, request: LookupRequest) -> Ranking:
     """The ranking a lookup answers with, whole (for benchmarks and evaluations)."""
-    index = load_vocabulary_index(session)
-    evidence = gather_evidence(index, request, _recognize_all(index, request)[0])
-    return rank_candidates(load_condition_profiles(session), evidence, limit=request.limit)
+    index = load_vocabulary_index(session, cache)
+    recognized = _recognize_all(index, request, remember=cache.remembered_phrases)[0]
+    evidence = gather_evidence(index, request, recognized)
+    return rank_candidates(load_condition_profiles(session, cache), evidence, limit=request.limit)
 
 
 def gather_evidence(
@@ -126,13 +130,13 @@ def gather_evidence(
 
 
 def _recognize_all(
-    index: VocabularyIndex, request: LookupRequest
+    index: VocabularyIndex, request: LookupRequest, *, remember: int
 ) -> tuple[list[RecognizedSymptom], list[UnrecognizedSymptom]]:
     recognized: list[RecognizedSymptom] = []
     unrecognized: list[UnrecognizedSymptom] = []
     for phrases, reported_present in ((request.symptoms, True), (request.absent, False)):
         for phrase in phrases:
-            recognition = recognize(index, phrase)
+            recognition = recognize(index, phrase, remember=remember)
             if not recognition.symptoms:
                 suggestions = [_symptom_ref(index, slug) for slug in recognition.suggestions]
                 unrecognized.append(UnrecognizedSymptom(input=phrase, suggestions=suggestions))

@@ -1,21 +1,19 @@
 """Managing the symptom vocabulary through the API: each change is a vocabulary document of
 its own, so it is kept with its author like any other."""
 
-import hashlib
-from datetime import UTC, datetime
-
 from sqlmodel import Session, col, select
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.errors import Conflict, InvalidContent, NotFound
 from app.ingest.document import DocumentError
 from app.ingest.vocabulary_file import Vocabulary
 from app.language.text import normalize_phrase
 from app.language.vocabulary_index import load_vocabulary_index
-from app.models import Condition, ConditionSymptom, Document, DocumentKind, Symptom
+from app.models import Condition, ConditionSymptom, Symptom
 from app.schemas.symptoms import SymptomPublic, SynonymInput, VocabularyEntry
 from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
-from app.store.vocabulary import apply_vocabulary
+from app.store.vocabulary import apply_vocabulary, delete_vocabulary_symptom
 
 
 def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]:
@@ -32,9 +30,9 @@ def _symptom_and_users(session: Session, slug: str) -> tuple[Symptom, list[str]]
     return symptom, list(conditions)
 
 
-def get_symptom(session: Session, slug: str) -> SymptomPublic:
+def get_symptom(session: Session, cache: KnowledgeCache, slug: str) -> SymptomPublic:
     """A symptom by slug, or by its ontology id (HP:0001250, or an earlier id of the term)."""
-    index = load_vocabulary_index(session)
+    index = load_vocabulary_index(session, cache)
     slug = index.symptom_slug(slug) or slug
     symptom, conditions = _symptom_and_users(session, slug)
     entry = vocabulary_entries(session, slugs={slug}, any_source=True)[slug]
@@ -82,24 +80,12 @@ def remove_synonym(session: Session, slug: str, text: str, *, author: str) -> No
     put_symptom(session, slug, changed, author=author)
 
 
-def delete_symptom(session: Session, slug: str, *, author: str) -> None:
+def delete_symptom(session: Session, cache: KnowledgeCache, slug: str, *, author: str) -> None:
     symptom, used = _symptom_and_users(session, slug)
     if used:
         raise Conflict(f"{slug!r} is a symptom of {', '.join(used)}; change them first.")
-    # Its synonyms and implications go with it (ON DELETE CASCADE); the deletion itself is
-    # kept as a document, so it has an author and every cached answer learns of it.
-    session.add(
-        Document(
-            kind=DocumentKind.vocabulary,
-            name=f"api-vocabulary-{slug}",
-            sha256=hashlib.sha256(f"deleted {slug}".encode()).hexdigest(),
-            provenance=f"Deleted through the API with the key {author!r}",
-            imported_at=datetime.now(UTC),
-            text=get_symptom(session, slug).model_dump_json(),
-        )
-    )
-    session.delete(symptom)
-    session.flush()
+    text = get_symptom(session, cache, slug).model_dump_json()
+    delete_vocabulary_symptom(session, symptom, text=text, author=author)
 
 
 def _vocabulary_entry(session: Session, slug: str) -> VocabularyEntry:

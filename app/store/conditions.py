@@ -12,7 +12,7 @@ from app.core.errors import ConditionNotFound
 from app.ingest.document import DocumentError
 from app.ingest.drafting import ConditionDraft, DocumentSource, draft_condition
 from app.language.text import make_slug
-from app.language.vocabulary_index import load_vocabulary_index
+from app.language.vocabulary_index import build_vocabulary_index
 from app.models import (
     Advice,
     AdviceKind,
@@ -41,6 +41,7 @@ from app.schemas.conditions import (
 )
 from app.store import search_index
 from app.store.documents import utcnow
+from app.store.version import bump_version
 
 
 class ImportStatus(StrEnum):
@@ -64,8 +65,9 @@ class ImportOutcome:
 def import_condition_documents(
     session: Session, sources: list[DocumentSource]
 ) -> list[ImportOutcome]:
-    """Draft every document first, then write them all: one bad document writes nothing."""
-    index = load_vocabulary_index(session)
+    """Draft every document first, then write them all: one bad document writes nothing. The
+    drafts read the vocabulary as this transaction sees it (an import may have just changed it)."""
+    index = build_vocabulary_index(session)
     drafts = [(source, draft_condition(source, index)) for source in sources]
     seen: dict[str, str] = {}
     for source, draft in drafts:
@@ -195,9 +197,11 @@ def record_revision(
 
 
 def finish_writes(session: Session) -> None:
-    """After conditions changed: relink look-alikes and drop symptoms no page uses."""
+    """After conditions changed: relink look-alikes, drop symptoms no page uses, and move the
+    version of the knowledge (every condition write ends here)."""
     _link_differentials(session)
     _drop_orphan_symptoms(session)
+    bump_version(session, conditions=True)
     session.flush()
 
 
@@ -299,6 +303,8 @@ def _symptom_ids(session: Session, draft: ConditionDraft, document_id: int) -> d
         row = Symptom(slug=symptom.slug, name=symptom.name, document_id=document_id)
         session.add(row)
         session.flush()
+        # A page's own symptom is named by the vocabulary's in-memory copy too.
+        bump_version(session, vocabulary=True)
         assert row.id is not None
         ids[symptom.slug] = row.id
     return {slug: symptom_id for slug, symptom_id in ids.items() if symptom_id is not None}
@@ -342,11 +348,13 @@ def _drop_orphan_symptoms(session: Session) -> None:
     from_pages = select(Document.id).where(
         col(Document.kind).in_([DocumentKind.condition, DocumentKind.edit])
     )
-    session.exec(
+    dropped = session.exec(
         delete(Symptom).where(
             col(Symptom.id).not_in(linked), col(Symptom.document_id).in_(from_pages)
         )
     )
+    if dropped.rowcount:
+        bump_version(session, vocabulary=True)
 
 
 def _refresh_search_row(session: Session, condition_id: int) -> None:

@@ -36,6 +36,7 @@ from app.models import (
     SynonymKind,
 )
 from app.store import search_index
+from app.store.version import bump_version
 
 SOURCE_KEY = "hpo"
 SOURCE_NAME = "Human Phenotype Ontology"
@@ -141,6 +142,7 @@ def import_hpo(
         progress,
     )
     _drop_retired_terms(session, release.ontology)
+    bump_version(session, vocabulary=True, conditions=True)
     session.flush()
     return HpoImportOutcome(version, True, len(release.ontology.terms), *counts)
 

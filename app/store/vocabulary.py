@@ -18,6 +18,7 @@ from app.models import (
     SynonymKind,
 )
 from app.store.documents import sha256_hex, utcnow
+from app.store.version import bump_version
 
 
 def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: str) -> bool:
@@ -77,6 +78,7 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
     _write_implications(session, vocabulary, ids, document.id)
     _write_parents(session, vocabulary, ids, document.id)
+    bump_version(session, vocabulary=True)
     return True
 
 
@@ -135,3 +137,23 @@ def has_vocabulary(session: Session) -> bool:
         ).first()
         is not None
     )
+
+
+def delete_vocabulary_symptom(
+    session: Session, symptom: Symptom, *, text: str, author: str
+) -> None:
+    """Take a symptom out of the vocabulary (its synonyms and implications go with it, ON
+    DELETE CASCADE). The deletion is kept as a document of its own, with its author."""
+    session.add(
+        Document(
+            kind=DocumentKind.vocabulary,
+            name=f"api-vocabulary-{symptom.slug}",
+            sha256=sha256_hex(f"deleted {symptom.slug}"),
+            provenance=f"Deleted through the API with the key {author!r}",
+            imported_at=utcnow(),
+            text=text,
+        )
+    )
+    session.delete(symptom)
+    bump_version(session, vocabulary=True)
+    session.flush()

@@ -5,7 +5,6 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from app.cache import copies as cache
 from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import issue_key
@@ -143,21 +142,31 @@ class TestValidatorsFollowEveryChange:
         assert client.get("/healthz").headers["cache-control"] == "no-store"
 
 
+class FakeClock:
+    """Monotonic seconds that move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_an_edit_in_another_process_is_never_kept_under_a_newer_version(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings,
 ) -> None:
-    # Two processes on one database; B's in-memory vocabulary trusts itself for a minute, its
-    # version snapshot for the usual moment. An answer B renders under the version after A's
-    # edit must be computed from that version, not from the vocabulary B had before.
-    monkeypatch.setattr(cache, "RECHECK_SECONDS", 60.0)
-    with TestClient(create_app(settings)) as a, TestClient(create_app(settings)) as b:
+    # Two processes on one database. An answer B renders under the version after A's edit
+    # must be computed from that version, not from the vocabulary B had in memory before.
+    clock = FakeClock()
+    with TestClient(create_app(settings)) as a, TestClient(create_app(settings, clock=clock)) as b:
         admin = issue_key(a, "admin", name="admin")
         b.post("/v1/lookup", json={"symptoms": ["a sore bum"]})
         added = a.post(
             "/v1/symptoms/buttock-pain/synonyms", json={"text": "zzqx wobble"}, headers=admin
         )
         assert added.status_code == 201
-        time.sleep(0.35)  # B's version snapshot, and any renewal of it, has expired
+        # B's snapshot of the version, and any renewal of it, has expired.
+        clock.now += 2 * settings.version_recheck_seconds + 0.01
         for _ in range(2):  # rendered, then from memory
             answer = b.post("/v1/lookup", json={"symptoms": ["zzqx wobble"]}).json()
             assert [item["symptom"]["slug"] for item in answer["recognized"]] == ["buttock-pain"]

@@ -5,15 +5,11 @@ import time
 
 import pytest
 
-from app.cache import answers as response_cache
 from app.cache.answers import RenderedAnswers
 
 
-def test_the_least_recently_used_go_first_when_the_bytes_run_out(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(response_cache, "MAX_BYTES", 250)
-    answers = RenderedAnswers()
+def test_the_least_recently_used_go_first_when_the_bytes_run_out() -> None:
+    answers = RenderedAnswers(max_entries=100, max_bytes=250)
     for key in ("a", "b", "c"):
         answers.get_or_render(key, lambda: b"x" * 100)
     # Three answers of 100 bytes do not fit in 250: the oldest went.
@@ -25,7 +21,7 @@ def test_the_least_recently_used_go_first_when_the_bytes_run_out(
 
 
 def test_a_burst_of_one_question_renders_it_once() -> None:
-    answers = RenderedAnswers()
+    answers = RenderedAnswers(max_entries=100, max_bytes=10_000)
     renders: list[int] = []
 
     def render() -> bytes:
@@ -47,7 +43,7 @@ def test_a_burst_of_one_question_renders_it_once() -> None:
 
 
 def test_a_failed_rendering_is_not_kept() -> None:
-    answers = RenderedAnswers()
+    answers = RenderedAnswers(max_entries=100, max_bytes=10_000)
 
     def fail() -> bytes:
         raise RuntimeError("the database went away")

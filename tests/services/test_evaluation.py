@@ -6,6 +6,7 @@ age and sex, and the condition a sports physiotherapist would diagnose."""
 import pytest
 from sqlmodel import Session, select
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT
 from app.models import Condition
 from app.schemas.lookup import LookupRequest, Sex
@@ -17,8 +18,10 @@ VIGNETTES = read_vignettes(PROJECT_ROOT / "tests" / "vignettes.toml")
 HELD_OUT = read_vignettes(PROJECT_ROOT / "tests" / "vignettes_holdout.toml")
 
 
-def _leaders(session: Session, symptoms: list[str], **person: object) -> list[str]:
-    answer = look_up(session, LookupRequest(symptoms=symptoms, **person))
+def _leaders(
+    session: Session, cache: KnowledgeCache, symptoms: list[str], **person: object
+) -> list[str]:
+    answer = look_up(session, cache, LookupRequest(symptoms=symptoms, **person))
     return [candidate.condition.slug for candidate in answer.candidates]
 
 
@@ -33,9 +36,9 @@ def test_there_are_at_least_three_vignettes_per_condition(loaded_session: Sessio
 
 @pytest.mark.parametrize("vignettes", [VIGNETTES, HELD_OUT], ids=["development", "held-out"])
 def test_the_right_condition_is_in_the_top_three_for_nine_in_ten(
-    loaded_session: Session, vignettes: list[Vignette]
+    loaded_session: Session, cache: KnowledgeCache, vignettes: list[Vignette]
 ) -> None:
-    evaluation = evaluate(loaded_session, vignettes)
+    evaluation = evaluate(loaded_session, cache, vignettes)
     misses = [(r.vignette.id, r.rank, r.leaders) for r in evaluation.results if (r.rank or 99) > 3]
     assert evaluation.share_within(3) >= 0.9, misses
 
@@ -48,10 +51,10 @@ def test_the_right_condition_is_in_the_top_three_for_nine_in_ten(
     ],
 )
 def test_a_teenager_and_an_adult_with_the_same_injury_get_different_leaders(
-    loaded_session: Session, story: list[str]
+    loaded_session: Session, cache: KnowledgeCache, story: list[str]
 ) -> None:
-    teenager = _leaders(loaded_session, story, age=15, sex=Sex.male)
-    adult = _leaders(loaded_session, story, age=35, sex=Sex.male)
+    teenager = _leaders(loaded_session, cache, story, age=15, sex=Sex.male)
+    adult = _leaders(loaded_session, cache, story, age=35, sex=Sex.male)
     assert teenager[0] == "avulsion-of-the-ischial-tuberosity"
     assert adult[0] != "avulsion-of-the-ischial-tuberosity"
     assert adult[0] in {"partial-proximal-hamstring-tear", "hamstring-muscle-strain"}
@@ -70,9 +73,9 @@ def test_a_teenager_and_an_adult_with_the_same_injury_get_different_leaders(
     ],
 )
 def test_a_stress_fracture_with_its_warning_signs_is_never_buried(
-    loaded_session: Session, symptoms: list[str], age: int, sex: Sex
+    loaded_session: Session, cache: KnowledgeCache, symptoms: list[str], age: int, sex: Sex
 ) -> None:
-    answer = look_up(loaded_session, LookupRequest(symptoms=symptoms, age=age, sex=sex))
+    answer = look_up(loaded_session, cache, LookupRequest(symptoms=symptoms, age=age, sex=sex))
     first = answer.candidates[0]
     assert first.condition.slug == "stress-fracture-of-the-pelvis-or-hip"
     assert first.promoted_for_safety
@@ -81,9 +84,12 @@ def test_a_stress_fracture_with_its_warning_signs_is_never_buried(
 
 def test_a_warning_sign_sets_the_triage_even_when_a_benign_condition_leads(
     loaded_session: Session,
+    cache: KnowledgeCache,
 ) -> None:
     symptoms = ["sore outer hip", "stairs hurt", "lying on my side hurts", "hurts even at rest"]
-    answer = look_up(loaded_session, LookupRequest(symptoms=symptoms, age=45, sex=Sex.female))
+    answer = look_up(
+        loaded_session, cache, LookupRequest(symptoms=symptoms, age=45, sex=Sex.female)
+    )
     assert answer.candidates[0].condition.slug == "gluteal-tendinopathy"
     assert answer.triage.level.value == "see_doctor"
     assert any(
@@ -93,10 +99,11 @@ def test_a_warning_sign_sets_the_triage_even_when_a_benign_condition_leads(
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v.id for v in VIGNETTES])
 def test_every_answer_explains_itself_and_asks_a_next_question(
-    loaded_session: Session, vignette: Vignette
+    loaded_session: Session, cache: KnowledgeCache, vignette: Vignette
 ) -> None:
     answer = look_up(
         loaded_session,
+        cache,
         LookupRequest(symptoms=vignette.symptoms, age=vignette.age, sex=vignette.sex),
     )
     assert answer.candidates, vignette.symptoms

@@ -3,23 +3,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.api.bodies import CONDITION_BODY, PATCH_BODY, condition_content, merge_patch
-from app.api.deps import SessionDep, WriterDep
+from app.api.deps import CacheDep, SessionDep, WriterDep
 from app.api.http_cache import (
+    FromTheBase,
     KnowledgeFresh,
+    OneCondition,
     answer_from_base,
-    check_fresh,
-    condition_etag,
     condition_validators,
     if_match_version,
 )
 from app.api.sections import SECTIONS, fields_of, parse_sections
-from app.cache.answers import already_rendered, rendered
-from app.cache.version import cached_condition_state, shown_since
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.errors import problem_responses
 from app.language.text import SOURCE_ID, slug_for_source_id
 from app.schemas.conditions import ConditionPage, ConditionPublic, ConditionView
@@ -89,6 +87,7 @@ async def read_conditions(
     Follow `next_cursor` until it is null to see them all."""
     return await answer_from_base(
         request,
+        FromTheBase(),
         lambda session: (
             list_conditions(session, q=q, limit=limit, cursor=cursor).model_dump_json().encode()
         ),
@@ -121,39 +120,20 @@ async def read_condition(
     if SOURCE_ID.match(slug):  # OMIM:147791 names the condition imported as omim-147791
         slug = slug_for_source_id(slug)
     chosen = parse_sections(sections)
-    variant = ",".join(sorted(chosen or ()))
-    engine = request.app.state.engine
-    # The hot path: current versions and a rendered answer in memory, nothing to wait for,
-    # so it is answered on the event loop without a thread or a database session.
-    cached = cached_condition_state(engine, slug)
-    if cached is not None:
-        state, knowledge = cached
-        etag = condition_etag(state, knowledge, variant)
-        headers = check_fresh(request, etag=etag, last_modified=shown_since(state, knowledge))
-        body = already_rendered(engine, etag)
-        if body is not None:
-            return Response(body, media_type="application/json", headers=headers)
-    return await run_in_threadpool(_read_condition, engine, request, slug, chosen, variant)
+    return await answer_from_base(
+        request,
+        OneCondition(slug, ",".join(sorted(chosen or ()))),
+        lambda session: (
+            get_condition(session, slug).model_dump_json(include=fields_of(chosen)).encode()
+        ),
+    )
 
 
-def _read_condition(
-    engine: Engine, request: Request, slug: str, chosen: set[str] | None, variant: str
-) -> Response:
-    with Session(engine) as session:
-        headers = condition_validators(session, request, slug, variant)
-        body = rendered(
-            session,
-            headers["ETag"],
-            lambda: (
-                get_condition(session, slug).model_dump_json(include=fields_of(chosen)).encode()
-            ),
-        )
-    return Response(body, media_type="application/json", headers=headers)
-
-
-def _written(session: Session, request: Request, slug: str, status_code: int) -> JSONResponse:
+def _written(
+    session: Session, cache: KnowledgeCache, request: Request, slug: str, status_code: int
+) -> JSONResponse:
     """The condition as stored, with the ETag an editor sends back on the next change."""
-    headers = condition_validators(session, request, slug, check=False)
+    headers = condition_validators(session, cache, request, slug, check=False)
     headers["Cache-Control"] = "no-store"
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = str(request.url_for("read_condition", slug=slug))
@@ -171,6 +151,7 @@ def _written(session: Session, request: Request, slug: str, status_code: int) ->
 )
 async def post_condition(
     session: SessionDep,
+    cache: CacheDep,
     key: WriterDep,
     request: Request,
     name: PageName = None,
@@ -186,8 +167,8 @@ async def post_condition(
     # The body is read on the event loop; the database work goes to a thread, so a write
     # never stalls the other requests this process is serving.
     await run_in_threadpool(start_writing, session, key)
-    slug = await run_in_threadpool(create_condition, session, content, author=key.name)
-    return await run_in_threadpool(_written, session, request, slug, status.HTTP_201_CREATED)
+    slug = await run_in_threadpool(create_condition, session, cache, content, author=key.name)
+    return await run_in_threadpool(_written, session, cache, request, slug, status.HTTP_201_CREATED)
 
 
 @router.put(
@@ -199,6 +180,7 @@ async def post_condition(
 )
 async def put_condition(
     session: SessionDep,
+    cache: CacheDep,
     key: WriterDep,
     request: Request,
     slug: SlugPath,
@@ -216,12 +198,13 @@ async def put_condition(
     await run_in_threadpool(
         replace_condition,
         session,
+        cache,
         slug,
         content,
         author=key.name,
         expected_version=if_match_version(request, slug),
     )
-    return await run_in_threadpool(_written, session, request, slug, status.HTTP_200_OK)
+    return await run_in_threadpool(_written, session, cache, request, slug, status.HTTP_200_OK)
 
 
 @router.patch(
@@ -232,7 +215,7 @@ async def put_condition(
     openapi_extra=PATCH_BODY,
 )
 async def patch_condition_route(
-    session: SessionDep, key: WriterDep, request: Request, slug: SlugPath
+    session: SessionDep, cache: CacheDep, key: WriterDep, request: Request, slug: SlugPath
 ) -> JSONResponse:
     """A JSON merge patch (RFC 7396) on the condition as `GET` shows it: fields you send
     replace theirs (lists whole), `null` removes one. Needs `If-Match`, like PUT."""
@@ -241,12 +224,13 @@ async def patch_condition_route(
     await run_in_threadpool(
         patch_condition,
         session,
+        cache,
         slug,
         patch,
         author=key.name,
         expected_version=if_match_version(request, slug),
     )
-    return await run_in_threadpool(_written, session, request, slug, status.HTTP_200_OK)
+    return await run_in_threadpool(_written, session, cache, request, slug, status.HTTP_200_OK)
 
 
 @router.delete(
@@ -302,6 +286,7 @@ def read_revision(
 )
 def restore_revision_route(
     session: SessionDep,
+    cache: CacheDep,
     key: WriterDep,
     request: Request,
     slug: SlugPath,
@@ -312,9 +297,10 @@ def restore_revision_route(
     start_writing(session, key)
     restore_revision(
         session,
+        cache,
         slug,
         version,
         author=key.name,
         expected_version=if_match_version(request, slug),
     )
-    return _written(session, request, slug, status.HTTP_200_OK)
+    return _written(session, cache, request, slug, status.HTTP_200_OK)

@@ -4,10 +4,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import SessionDep
-from app.api.http_cache import condition_validators
+from app.api.deps import CacheDep, SessionDep
+from app.api.http_cache import OneCondition, answer_from_base, condition_validators
 from app.api.sections import SECTIONS, parse_sections
-from app.cache.answers import rendered
 from app.core.errors import problem_responses
 from app.schemas.embed import OEmbed
 from app.services.conditions import get_condition
@@ -27,8 +26,7 @@ def _base_url(request: Request) -> str:
     response_class=HTMLResponse,
     responses=problem_responses(404, 410, 422),
 )
-def embed_condition(
-    session: SessionDep,
+async def embed_condition(
     request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["hamstring-origin-problem"])],
     sections: Annotated[
@@ -41,28 +39,27 @@ def embed_condition(
             examples=["self_help,prevention"],
         ),
     ] = None,
-) -> HTMLResponse:
+) -> Response:
     """A self-contained HTML card (its style inline, nothing loaded from anywhere else),
     readable on a phone, with the chosen sections, the last-reviewed date, where the content
     comes from, and a note that it is not a diagnosis. Pages on the origins in the
     `KB_EMBED_FRAME_ANCESTORS` setting may show it in an iframe."""
     chosen = parse_sections(sections)
-    variant = "embed:" + ",".join(sorted(chosen or ()))
-    validators = condition_validators(session, request, slug, variant)
-    html = rendered(
-        session,
-        validators["ETag"],
-        lambda: render_card(get_condition(session, slug), chosen).encode(),
-    )
     ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
-    headers = validators | {
+    headers = {
         # Nothing but its own inline style may load, and only the listed origins may frame it.
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
         f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
     }
-    return HTMLResponse(html, headers=headers)
+    return await answer_from_base(
+        request,
+        OneCondition(slug, "embed:" + ",".join(sorted(chosen or ()))),
+        lambda session: render_card(get_condition(session, slug), chosen).encode(),
+        media_type="text/html; charset=utf-8",
+        headers=headers,
+    )
 
 
 @router.get(
@@ -70,6 +67,7 @@ def embed_condition(
 )
 def oembed(
     session: SessionDep,
+    cache: CacheDep,
     request: Request,
     response: Response,
     url: Annotated[
@@ -89,7 +87,7 @@ def oembed(
     base = _base_url(request)
     slug, card_query = slug_of_url(url, base)
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"
-    response.headers.update(condition_validators(session, request, slug, variant))
+    response.headers.update(condition_validators(session, cache, request, slug, variant))
     condition = get_condition(session, slug)
     width = min(CARD_WIDTH, maxwidth or CARD_WIDTH)
     height = min(CARD_HEIGHT, maxheight or CARD_HEIGHT)

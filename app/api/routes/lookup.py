@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
-from app.api.http_cache import answer_from_base
+from app.api.http_cache import FromTheBase, answer_from_base
 from app.core.errors import problem_responses
 from app.ranking.model import __doc__ as RANKING_MODEL
 from app.schemas.lookup import LookupQuery, LookupRequest, LookupResponse
@@ -34,7 +34,8 @@ This is health information, not a diagnosis.
 async def post_lookup(http: Request, request: LookupRequest) -> Response:
     # The same question on the same version of the base has the same answer: it is ranked
     # once and then served from memory.
-    return await answer_from_base(http, _answering(request), body=request.model_dump_json())
+    question = FromTheBase(body=request.model_dump_json())
+    return await answer_from_base(http, question, _answering(http, request))
 
 
 @router.get(
@@ -46,8 +47,9 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     responses=problem_responses(422),
 )
 async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> Response:
-    return await answer_from_base(http, _answering(query.as_request()))
+    return await answer_from_base(http, FromTheBase(), _answering(http, query.as_request()))
 
 
-def _answering(request: LookupRequest) -> Callable[[Session], bytes]:
-    return lambda session: look_up(session, request).model_dump_json().encode()
+def _answering(http: Request, request: LookupRequest) -> Callable[[Session], bytes]:
+    cache = http.app.state.cache
+    return lambda session: look_up(session, cache, request).model_dump_json().encode()

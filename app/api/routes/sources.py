@@ -1,6 +1,6 @@
 from fastapi import APIRouter, Request, Response
 
-from app.api.http_cache import answer_from_base
+from app.api.http_cache import FromTheBase, answer_from_base
 from app.schemas.sources import SourceList
 from app.services.sources import list_sources
 
@@ -16,5 +16,6 @@ async def read_sources(request: Request) -> Response:
     The service's own conditions say where they come from on each condition (`source`)."""
     return await answer_from_base(
         request,
+        FromTheBase(),
         lambda session: list_sources(session).model_dump_json().encode(),
     )

@@ -3,8 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.api.deps import AdminDep, SessionDep
-from app.api.http_cache import KnowledgeFresh, answer_from_base
+from app.api.deps import AdminDep, CacheDep, SessionDep
+from app.api.http_cache import FromTheBase, KnowledgeFresh, answer_from_base
 from app.core.errors import problem_responses
 from app.schemas.symptoms import SymptomPublic, SymptomSuggestions, SynonymInput, VocabularyEntry
 from app.services.keys import start_writing
@@ -42,10 +42,12 @@ async def read_symptoms(
     """Symptoms whose name or a synonym starts with what was typed, or has a word that does
     ("bum" finds buttock pain), followed by near spellings, so "buttok" still finds it. Each
     suggestion's `slug` can be sent to the lookup as it is."""
+    cache = request.app.state.cache
     return await answer_from_base(
         request,
+        FromTheBase(),
         lambda session: (
-            SymptomSuggestions(items=suggest_symptoms(session, q=q, limit=limit))
+            SymptomSuggestions(items=suggest_symptoms(session, cache, q=q, limit=limit))
             .model_dump_json()
             .encode()
         ),
@@ -57,10 +59,12 @@ ADMIN_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
 
 @router.get("/{slug}", summary="One symptom", responses=problem_responses(404))
-def read_symptom(session: SessionDep, _fresh: KnowledgeFresh, slug: SymptomSlug) -> SymptomPublic:
+def read_symptom(
+    session: SessionDep, cache: CacheDep, _fresh: KnowledgeFresh, slug: SymptomSlug
+) -> SymptomPublic:
     """Everything the vocabulary says of a symptom (synonyms, region words, the question to
     ask, its red flag, what it implies) and the conditions that list it."""
-    return get_symptom(session, slug)
+    return get_symptom(session, cache, slug)
 
 
 @router.put(
@@ -70,14 +74,18 @@ def read_symptom(session: SessionDep, _fresh: KnowledgeFresh, slug: SymptomSlug)
     responses=ADMIN_ERRORS | {201: {"model": SymptomPublic, "description": "Created"}},
 )
 def put_symptom_route(
-    session: SessionDep, key: AdminDep, slug: SymptomSlug, entry: VocabularyEntry
+    session: SessionDep,
+    cache: CacheDep,
+    key: AdminDep,
+    slug: SymptomSlug,
+    entry: VocabularyEntry,
 ) -> JSONResponse:
     """The whole vocabulary entry, as `data/vocabulary.toml` writes it. Needs the `admin`
     scope. Pages imported earlier keep the symptoms they were read with; import them again
     to read them with the new vocabulary."""
     start_writing(session, key)
     created = put_symptom(session, slug, entry, author=key.name)
-    body = get_symptom(session, slug).model_dump(mode="json")
+    body = get_symptom(session, cache, slug).model_dump(mode="json")
     return JSONResponse(body, status_code=status.HTTP_201_CREATED if created else 200)
 
 
@@ -88,13 +96,17 @@ def put_symptom_route(
     responses=ADMIN_ERRORS,
 )
 def post_synonym(
-    session: SessionDep, key: AdminDep, slug: SymptomSlug, synonym: SynonymInput
+    session: SessionDep,
+    cache: CacheDep,
+    key: AdminDep,
+    slug: SymptomSlug,
+    synonym: SynonymInput,
 ) -> SymptomPublic:
     """Another way people say it ("sore sit bone"), or a word for its body part alone. Needs
     the `admin` scope."""
     start_writing(session, key)
     add_synonym(session, slug, synonym, author=key.name)
-    return get_symptom(session, slug)
+    return get_symptom(session, cache, slug)
 
 
 @router.delete(
@@ -121,8 +133,10 @@ def delete_synonym(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=ADMIN_ERRORS,
 )
-def delete_symptom_route(session: SessionDep, key: AdminDep, slug: SymptomSlug) -> Response:
+def delete_symptom_route(
+    session: SessionDep, cache: CacheDep, key: AdminDep, slug: SymptomSlug
+) -> Response:
     """Refused with 409 while any condition lists it. Needs the `admin` scope."""
     start_writing(session, key)
-    delete_symptom(session, slug, author=key.name)
+    delete_symptom(session, cache, slug, author=key.name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

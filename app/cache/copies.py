@@ -7,8 +7,9 @@ never computed from an older copy; a newer one is fine. Building is single fligh
 base a build takes seconds and hundreds of MB, and every request that arrived meanwhile would
 otherwise start its own. Only the newest copy is kept (bounded: one per kind).
 
-A copy is only kept under a committed version: a writer whose own transaction moved the version
-gets a copy of what it sees, made for it alone."""
+A copy is only kept under a committed version: a writer (whose own transaction may have moved
+the version) uses the kept copy when it is of the version it sees, and otherwise gets a copy of
+what it sees, made for it alone."""
 
 import threading
 from collections.abc import Callable
@@ -16,11 +17,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from app.cache.version import KnowledgeState, read_knowledge_state
+from app.core.db import is_writing
 
 Built = TypeVar("Built")
 
@@ -62,18 +62,11 @@ class Copies(Generic[Built]):
             if copy is not None and _at_least(copy.key, wanted):
                 return copy.built  # built while this one waited
             built = self._build(session)
-            if self._committed(session, wanted):
+            # A writer's transaction may have moved the version itself: what it sees could be
+            # rolled back, and its number given to another write. It gets a copy of its own.
+            if not is_writing(session):
                 self._copy = _Copy(wanted, built)
         return built
-
-    def _committed(self, session: Session, key: tuple[int, ...]) -> bool:
-        """Whether other connections see this version too: one that only the session's own
-        uncommitted write made could be rolled back, and its number given to another write."""
-        engine = session.get_bind()
-        if not isinstance(engine, Engine) or isinstance(engine.pool, StaticPool):
-            return True  # one shared connection (an in-memory database): nothing else to ask
-        with Session(engine) as other:
-            return _at_least(self._depends_on.key(read_knowledge_state(other)), key)
 
     def peek(self) -> Built | None:
         copy = self._copy

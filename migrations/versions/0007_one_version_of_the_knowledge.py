@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("vocabulary", sa.Integer(), nullable=False),
         sa.Column("conditions", sa.Integer(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_version")),
     )
     # A base that already holds knowledge starts at version 1.1, changed when it last changed.

@@ -23,7 +23,7 @@ from app.core.errors import ProblemError
 from app.ingest.document import DocumentError
 from app.schemas.exchange import KnowledgeExport
 from app.services.conditions import get_condition
-from app.services.evaluation import evaluate, read_vignettes
+from app.services.evaluation import Evaluation, evaluate, read_vignettes
 from app.services.exchange import export_knowledge, import_knowledge
 from app.services.importing import (
     import_hpo_files,
@@ -279,12 +279,17 @@ def evaluate_vignettes(
         list[Path] | None,
         typer.Option(help="Vignette files (TOML); by default the development and held-out sets."),
     ] = None,
+    misses: Annotated[bool, typer.Option(help="List each miss of the top place.")] = False,
 ) -> None:
     """Run every vignette through the lookup on the default knowledge base (in memory) and
-    print top-1 and top-3 with the misses."""
+    print, per file and group: top-1 and top-3 on the cases the base holds, the share of the
+    others with no candidate above 0.2, emergencies triaged urgent or above, safe care levels,
+    confident wrong leaders, and the leader's calibration with its Brier score."""
     files = vignettes or [
         PROJECT_ROOT / "tests" / "vignettes.toml",
         PROJECT_ROOT / "tests" / "vignettes_holdout.toml",
+        PROJECT_ROOT / "tests" / "vignettes_body.toml",
+        PROJECT_ROOT / "tests" / "vignettes_holdout_body.toml",
     ]
     engine = create_db_engine("sqlite://")
     upgrade_to_head(engine)
@@ -295,19 +300,59 @@ def evaluate_vignettes(
         for path in files:
             evaluation = evaluate(session, cache, read_vignettes(path))
             console.print(f"\n{path.name}", style="bold", highlight=False)
-            for result in evaluation.misses:
-                rank = f"rank {result.rank}" if result.rank else "not listed"
-                console.print(
-                    f"  miss {result.vignette.id}: {result.vignette.expected} {rank}; "
-                    f"led by {', '.join(result.leaders) or 'nothing'}",
-                    highlight=False,
-                )
-            console.print(
-                f"{len(evaluation.results)} vignettes: top-1 {evaluation.share_within(1):.1%}, "
-                f"top-3 {evaluation.share_within(3):.1%}",
-                highlight=False,
-            )
+            if misses:
+                for result in evaluation.misses:
+                    rank = f"rank {result.rank}" if result.rank else "not listed"
+                    console.print(
+                        f"  miss {result.vignette.id}: {result.vignette.expected} {rank}; "
+                        f"led by {', '.join(result.leaders) or 'nothing'}",
+                        highlight=False,
+                    )
+            _print_evaluation(evaluation)
     engine.dispose()
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _print_evaluation(evaluation: Evaluation) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in (
+        "group",
+        "cases",
+        "in base",
+        "top-1",
+        "top-3",
+        "out of base: none > 0.2",
+        "emergencies >= urgent",
+        "safe care",
+        "confident wrong",
+    ):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for name, part in [*evaluation.groups().items(), ("all", evaluation)]:
+        table.add_row(
+            name,
+            str(len(part.results)),
+            str(len(part.in_coverage)),
+            _share(part.share_within(1)) if part.in_coverage else "-",
+            _share(part.share_within(3)) if part.in_coverage else "-",
+            _share(part.honest_out_of_coverage),
+            _share(part.emergencies_urgent),
+            _share(part.safe_care),
+            str(len(part.confident_wrong)),
+        )
+    console.print(table)
+    bins = ", ".join(
+        f"{b.low:.1f}-{b.high:.1f}: {_share(b.accuracy)} of {b.count}"
+        for b in evaluation.calibration()
+    )
+    brier = evaluation.brier
+    console.print(
+        f"calibration (the leader right, by its score): {bins}; "
+        f"Brier {'-' if brier is None else f'{brier:.3f}'}",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -12,7 +12,17 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from app.api.http_cache import NotModified, not_modified_response
-from app.api.routes import conditions, embed, exchange, health, lookup, parse, sources, symptoms
+from app.api.routes import (
+    conditions,
+    embed,
+    exchange,
+    health,
+    lookup,
+    parse,
+    regions,
+    sources,
+    symptoms,
+)
 from app.cache.knowledge_cache import KnowledgeCache
 from app.cache.version import Clock
 from app.core.config import Settings, get_settings
@@ -103,6 +113,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
     )
     # Outermost, so every answer (a 413, a 304, a problem) is counted and logged.
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
-    for module in (conditions, symptoms, lookup, parse, sources, embed, exchange, health):
+    for module in (conditions, symptoms, regions, lookup, parse, sources, embed, exchange, health):
         app.include_router(module.router)
     return app

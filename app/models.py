@@ -61,7 +61,8 @@ class CareLevel(StrEnum):
     self_care = "self_care"
     see_physiotherapist = "see_physiotherapist"
     see_doctor = "see_doctor"
-    urgent = "urgent"
+    urgent = "urgent"  # today: an emergency department or urgent care
+    emergency = "emergency"  # now: call an ambulance
 
     @property
     def rank(self) -> int:
@@ -354,3 +355,53 @@ class KnowledgeVersion(SQLModel, table=True):
     vocabulary: int = Field(default=0, description="Moves with every vocabulary change.")
     conditions: int = Field(default=0, description="Moves with every condition change.")
     changed_at: datetime = Field(description="When either counter last moved (UTC).")
+
+
+class BodyRegion(SQLModel, table=True):
+    """A region of the body, under a broader one (the front of the knee under the knee):
+    where a complaint is, and where a condition hurts."""
+
+    __tablename__ = "body_region"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=60)
+    name: str = Field(max_length=120)
+    parent_id: int | None = Field(
+        default=None, sa_column=_parent("body_region", nullable=True, ondelete="SET NULL")
+    )
+    document_id: int = Field(sa_column=_parent("document", ondelete="RESTRICT"))
+
+
+class BodyRegionWord(SQLModel, table=True):
+    """A word people use for a region: "kneecap", "sit bone", "the ball of my foot"."""
+
+    __tablename__ = "body_region_word"
+    __table_args__ = (UniqueConstraint("region_id", "normalized"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(sa_column=_parent("body_region"))
+    text: str = Field(max_length=120)
+    normalized: str = Field(max_length=120)
+
+
+class SymptomRegion(SQLModel, table=True):
+    """Where on the body a symptom is felt, for the symptoms that say (buttock pain does)."""
+
+    __tablename__ = "symptom_region"
+
+    symptom_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("symptom.id", ondelete="CASCADE"), primary_key=True)
+    )
+    region_id: int = Field(sa_column=_parent("body_region"))
+
+
+class ConditionRegion(SQLModel, table=True):
+    """A region a condition hurts in: declared by its page, or taken from its symptoms."""
+
+    __tablename__ = "condition_region"
+    __table_args__ = (UniqueConstraint("condition_id", "region_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    condition_id: int = Field(sa_column=_parent("condition"))
+    region_id: int = Field(sa_column=_parent("body_region"))
+    declared: bool = Field(default=True, description="Named by the page, not inferred.")

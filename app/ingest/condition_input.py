@@ -8,7 +8,7 @@ from app.ingest.drafting import ConditionDraft, ConditionMeta, SymptomDraft, own
 from app.ingest.extract import CauseFact, DifferentialFact, recovery_days
 from app.language.text import SOURCE_ID, make_slug, slug_for_source_id
 from app.language.vocabulary_index import VocabularyIndex
-from app.models import AdviceKind
+from app.models import AdviceKind, Frequency
 from app.schemas.editing import ConditionInput
 
 
@@ -70,7 +70,7 @@ def draft_from_input(
         given = content.recovery.min_days, content.recovery.max_days
         stated = content.recovery.model_fields_set & {"min_days", "max_days"}
         draft.recovery_min_days, draft.recovery_max_days = given if stated else parsed
-    draft.meta = _meta(content)
+    draft.meta = _meta(content, draft, index)
     return draft
 
 
@@ -97,7 +97,7 @@ def _check_consistent(content: ConditionInput, slug: str) -> None:
         raise InvalidContent("differentials: a condition is not its own look-alike.")
 
 
-def _meta(content: ConditionInput) -> ConditionMeta:
+def _meta(content: ConditionInput, draft: ConditionDraft, index: VocabularyIndex) -> ConditionMeta:
     age = [
         {"min": f.age_min, "max": f.age_max, "factor": f.factor}
         for f in content.prior_factors
@@ -111,9 +111,29 @@ def _meta(content: ConditionInput) -> ConditionMeta:
                 "prior": content.prior_weight,
                 "care_level": content.care_level,
                 "cant_miss": content.cant_miss,
+                "regions": _declared_regions(content, draft, index),
                 "age": age,
                 "sex": sex,
             }
         )
     except ValidationError as error:
         raise InvalidContent(f"prior_factors: {error.errors()[0]['msg']}") from error
+
+
+def _declared_regions(
+    content: ConditionInput, draft: ConditionDraft, index: VocabularyIndex
+) -> list[str]:
+    """The regions the body names, unless they are just those its symptoms are felt in (as a
+    condition read back shows them): then they stay taken from the symptoms, and an edit that
+    sends the condition back unchanged changes nothing."""
+    unknown = [slug for slug in content.regions if slug not in index.regions.regions]
+    if unknown:
+        raise InvalidContent(
+            f"regions: {', '.join(map(repr, unknown))} is not a body region (see /v1/regions)."
+        )
+    felt = dict.fromkeys(
+        index.symptom_regions[symptom.slug]
+        for symptom in draft.symptoms
+        if symptom.frequency is not Frequency.absent and symptom.slug in index.symptom_regions
+    )
+    return [] if list(felt) == list(content.regions) else list(content.regions)

@@ -67,6 +67,9 @@ class ConditionMeta(BaseModel):
     cant_miss: bool = False
     age: list[AgeBand] = Field(default_factory=list)
     sex: SexFactors = Field(default_factory=SexFactors)
+    # Body regions it hurts in (slugs of the vocabulary's regions); when a page names none,
+    # they are taken from its symptoms.
+    regions: list[str] = Field(default_factory=list, max_length=20)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ def draft_condition(source: DocumentSource, index: VocabularyIndex) -> Condition
         )
     summary = "\n\n".join(block.text for block in parsed.summary) or None
     draft = ConditionDraft(slug=slug, name=name, summary=summary)
-    draft.meta = _meta(parsed)
+    draft.meta = _meta(parsed, index)
     for section, blocks in parsed.sections.items():
         if section is Section.symptoms:
             draft.symptoms = _symptoms(blocks, index)
@@ -144,7 +147,7 @@ def draft_condition(source: DocumentSource, index: VocabularyIndex) -> Condition
     return draft
 
 
-def _meta(parsed: ParsedDocument) -> ConditionMeta:
+def _meta(parsed: ParsedDocument, index: VocabularyIndex) -> ConditionMeta:
     try:
         meta = ConditionMeta.model_validate(parsed.front_matter)
     except ValidationError as error:
@@ -160,6 +163,14 @@ def _meta(parsed: ParsedDocument) -> ConditionMeta:
                 parsed.front_matter_line,
                 f"front matter age band {band.min}-{band.max} ends before it starts",
             )
+    unknown = [slug for slug in meta.regions if slug not in index.regions.regions]
+    if unknown:
+        raise DocumentError(
+            parsed.file_name,
+            parsed.front_matter_line,
+            f"front matter regions: {', '.join(map(repr, unknown))} is not a body region "
+            f"(known: {', '.join(sorted(index.regions.regions)) or 'none'})",
+        )
     return meta
 
 

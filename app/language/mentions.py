@@ -69,6 +69,7 @@ class Mention:
     end: int
     text: str
     present: bool
+    words: frozenset[int] = frozenset()  # where each word it matched starts in the text
 
 
 def find_mentions(
@@ -85,7 +86,14 @@ def find_mentions(
     if most_specific:
         matches = _most_specific(index, matches)
     mentions = [
-        Mention(m.symptom_slug, m.start, m.end, text[m.start : m.end], not _denied(text, m))
+        Mention(
+            m.symptom_slug,
+            m.start,
+            m.end,
+            text[m.start : m.end],
+            not is_denied(text, m),
+            m.positions,
+        )
         for m in matches
     ]
     named = {mention.symptom_slug for mention in mentions}
@@ -94,7 +102,14 @@ def find_mentions(
             if implied not in named:
                 named.add(implied)
                 mentions.append(
-                    Mention(implied, mention.start, mention.end, mention.text, mention.present)
+                    Mention(
+                        implied,
+                        mention.start,
+                        mention.end,
+                        mention.text,
+                        mention.present,
+                        mention.words,
+                    )
                 )
     for match in index.region_matcher.find(text):
         # A body part alone says nothing, unless the text says that part is fine.
@@ -103,7 +118,12 @@ def find_mentions(
         named.add(match.symptom_slug)
         mentions.append(
             Mention(
-                match.symptom_slug, match.start, match.end, text[match.start : match.end], False
+                match.symptom_slug,
+                match.start,
+                match.end,
+                text[match.start : match.end],
+                False,
+                match.positions,
             )
         )
     return sorted(mentions, key=lambda mention: (mention.start, mention.symptom_slug))
@@ -127,7 +147,9 @@ def _scope_start(text: str, position: int) -> int:
     return start
 
 
-def _denied(text: str, match: SymptomMatch) -> bool:
+def is_denied(text: str, match: SymptomMatch) -> bool:
+    """Whether the text denies what the match names (NegEx: a cue before, or a closing cue
+    after)."""
     scope_start = _scope_start(text, match.start)
     pseudo = [(p.start(), p.end()) for p in PSEUDO_NEGATION.finditer(text, scope_start, match.end)]
     for cue in NEGATION_CUE.finditer(text, scope_start, match.start):

@@ -2,11 +2,12 @@
 (autocomplete). Plain functions over the vocabulary index: they answer slugs, never API shapes."""
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 
 from app.language.mentions import find_mentions
+from app.language.placing import place_regions
 from app.language.text import SOURCE_ID, normalize_phrase
 from app.language.vocabulary_index import Phrase, VocabularyIndex
 
@@ -21,6 +22,8 @@ class Recognition:
     input: str
     symptoms: list[tuple[str, bool]]  # slugs, each with whether the phrase says it is present
     suggestions: list[str]  # slugs of near spellings, when nothing was recognised
+    # Body regions the phrase names, each with whether it says it hurts there.
+    regions: list[tuple[str, bool]] = field(default_factory=list)
 
 
 def suggest_phrases(index: VocabularyIndex, q: str, *, limit: int) -> list[tuple[str, str]]:
@@ -35,7 +38,9 @@ def suggest_phrases(index: VocabularyIndex, q: str, *, limit: int) -> list[tuple
                 phrase
                 for phrase in index.phrases
                 if (lowered := utils.default_process(phrase.text)).startswith(typed)
-                or f" {typed}" in f" {lowered}"
+                # A warning sign is offered only for its own first words: "knee" must not
+                # bring up a head injury whose description mentions a knee.
+                or (f" {typed}" in f" {lowered}" and phrase.symptom_slug not in index.warning_signs)
             ),
             key=lambda phrase: (
                 not utils.default_process(phrase.text).startswith(typed),
@@ -77,17 +82,38 @@ def _ontology_prefix_hits(index: VocabularyIndex, typed: str) -> list[Phrase]:
     )
 
 
+# A typed word this close to a word of a phrase (rapidfuzz's ratio, 0-100), starting with the
+# same letter, is that word misspelt: "buttok" is "buttock", and "elbow" is not "bowel".
+WORD_SCORE = 80
+
+
 def _closest(index: VocabularyIndex, q: str, *, limit: int, cutoff: float) -> list[tuple[str, str]]:
-    choices = [phrase.text for phrase in index.phrases]
-    hits = process.extract(
-        q,
-        choices,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=cutoff,
-    )
-    return [(index.phrases[position].symptom_slug, text) for text, _score, position in hits]
+    """Phrases whose words are near spellings of every word typed, closest first. Warning
+    signs are never offered this way: a near spelling is a guess, and an alarming one must
+    not come of an unrelated word."""
+    typed = [word for word in utils.default_process(q).split() if len(word) > 2]
+    if not typed:
+        return []
+    words = index.phrase_words
+    scored: dict[int, float] = {}
+    for word in typed:
+        hits = process.extract(
+            word, list(words), scorer=fuzz.ratio, score_cutoff=max(cutoff, WORD_SCORE), limit=20
+        )
+        near = {hit: score for hit, score, _ in hits if hit[0] == word[0]}
+        for hit, score in near.items():
+            for position in words[hit]:
+                scored[position] = scored.get(position, 0.0) + score
+    ranked = sorted(scored.items(), key=lambda item: (-item[1], len(index.phrases[item[0]].text)))
+    found: list[tuple[str, str]] = []
+    for position, _score in ranked:
+        phrase = index.phrases[position]
+        if phrase.symptom_slug in index.warning_signs:
+            continue
+        found.append((phrase.symptom_slug, phrase.text))
+        if len(found) >= limit:
+            break
+    return found
 
 
 def recognize(index: VocabularyIndex, phrase: str, *, remember: int) -> Recognition:
@@ -110,9 +136,15 @@ def _recognize(index: VocabularyIndex, phrase: str) -> Recognition:
     if SOURCE_ID.match(cleaned):
         return Recognition(phrase, [], [])  # an id this base lacks: spellings would not help
     mentions = find_mentions(index, cleaned, most_specific=True)
+    regions = [
+        (region.region, region.complaint)
+        for region in place_regions(index, cleaned, mentions, listed=True)
+    ]
     if mentions:
         found = {mention.symptom_slug: mention.present for mention in mentions}
-        return Recognition(phrase, list(found.items()), [])
+        return Recognition(phrase, list(found.items()), [], regions)
+    if regions:
+        return Recognition(phrase, [], [], regions)
     named = index.ontology_names.get(normalize_phrase(cleaned))
     if named is not None:
         return Recognition(phrase, [(named, True)], [])

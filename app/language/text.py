@@ -44,6 +44,11 @@ CANONICAL_STEMS = {
     "unabl": "cannot",
     "can't": "cannot",
     "couldn't": "cannot",
+    # People type without apostrophes: "cant walk", "couldnt breathe".
+    "cant": "cannot",
+    "couldnt": "cannot",
+    "wont": "cannot",
+    "won't": "cannot",
 }
 
 _stemmer = snowballstemmer.stemmer("english")

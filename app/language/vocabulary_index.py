@@ -9,13 +9,17 @@ from sqlmodel import Session, col, select
 from app.cache.copies import DependsOn
 from app.cache.knowledge_cache import KnowledgeCache
 from app.language.matcher import SymptomMatcher, make_term
+from app.language.regions import Region, RegionIndex
 from app.language.text import normalize_phrase
 from app.models import (
+    BodyRegion,
+    BodyRegionWord,
     CareLevel,
     Document,
     DocumentKind,
     Symptom,
     SymptomImplication,
+    SymptomRegion,
     SymptomSynonym,
     SynonymKind,
 )
@@ -54,6 +58,11 @@ class VocabularyIndex:
     # (lower-cased, with the phrase's position), sorted, so a prefix is found by bisection.
     ontology_phrases: list[Phrase] = field(default_factory=list)
     ontology_suffixes: list[tuple[str, int]] = field(default_factory=list)
+    # Every word of the phrases, with the positions of the phrases it is in (for near spellings).
+    phrase_words: dict[str, list[int]] = field(default_factory=dict)
+    # Where on the body: the region hierarchy with its words, and each symptom's region.
+    regions: RegionIndex = field(default_factory=lambda: RegionIndex({}))
+    symptom_regions: dict[str, str] = field(default_factory=dict)
     # What each phrase was recognised as, for as long as this index lives: people say the
     # same things in the same words, and recognising a phrase is a third of a lookup.
     recognitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -116,7 +125,20 @@ def build_vocabulary_index(session: Session) -> VocabularyIndex:
         .join(implied, implied.c.id == SymptomImplication.implied_symptom_id)
     ):
         implications.setdefault(slug, []).append(implied_slug)
+    phrase_words: dict[str, list[int]] = {}
+    for position, phrase in enumerate(phrases):
+        for word in dict.fromkeys(utils.default_process(phrase.text).split()):
+            phrase_words.setdefault(word, []).append(position)
     return VocabularyIndex(
+        phrase_words=phrase_words,
+        regions=read_regions(session),
+        symptom_regions=dict(
+            session.exec(
+                select(Symptom.slug, BodyRegion.slug)
+                .join(SymptomRegion, col(SymptomRegion.symptom_id) == col(Symptom.id))
+                .join(BodyRegion, col(BodyRegion.id) == col(SymptomRegion.region_id))
+            ).all()
+        ),
         matcher=_matcher(phrases),
         symptoms=symptoms,
         phrases=phrases,
@@ -131,6 +153,22 @@ def build_vocabulary_index(session: Session) -> VocabularyIndex:
         ontology_suffixes=_word_suffixes(ontology_phrases),
         warning_signs=frozenset(slug for slug, known in symptoms.items() if known.red_flag_level),
     )
+
+
+def read_regions(session: Session) -> RegionIndex:
+    """The body regions and their words, as stored."""
+    parent = BodyRegion.__table__.alias("parent")  # type: ignore[attr-defined]
+    rows = session.exec(
+        select(BodyRegion.slug, BodyRegion.name, parent.c.slug)
+        .outerjoin(parent, parent.c.id == BodyRegion.parent_id)
+        .order_by(col(BodyRegion.id))
+    ).all()
+    words = session.exec(
+        select(BodyRegion.slug, BodyRegionWord.text)
+        .join(BodyRegionWord, col(BodyRegionWord.region_id) == col(BodyRegion.id))
+        .order_by(col(BodyRegionWord.id))
+    ).all()
+    return RegionIndex.of((Region(slug, name, above) for slug, name, above in rows), words)
 
 
 def _word_suffixes(phrases: list[Phrase]) -> list[tuple[str, int]]:

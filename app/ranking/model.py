@@ -21,7 +21,27 @@ The model is naive Bayes with a leak, "something else":
   holds 10 units of prior weight, as much as several common conditions, because no base holds
   every explanation;
 * a reported symptom multiplies a condition's odds by p / 0.05, an absent one by
-  (1 - p) / (1 - 0.05).
+  (1 - p) / (1 - 0.05);
+* where it hurts counts too. Every condition knows the body regions it hurts in (its page
+  names them, or its symptoms say), and a region includes those below it (the knee holds the
+  front of the knee). For each body region the person says hurts (left and right alike), a
+  condition that hurts neither there nor above or below it has its odds multiplied by 0.004,
+  and is shown with that region in `against`; "something else" is in every region, so a
+  complaint where the base holds no condition leaves the probability to it, and the answer's
+  `coverage` says so in a sentence;
+* each stretch of the person's own words that names nothing this base knows (not filler,
+  not a body part, not a symptom; listed in `unrecognized` with its offsets) multiplies every
+  condition's odds by 0.6 against "something else", for up to six stretches.
+
+These weights were set on the development vignettes (`python -m app evaluate` prints what they
+measure: top-1 and top-3, the share of complaints outside the base with no candidate above 0.2,
+and how often a leader at each score was right).
+
+Warning signs of emergencies (chest pain, a drooping face, the worst headache of one's life, a
+hot swollen calf, ...) are part of the vocabulary and recognised whatever the base holds; any
+one sets the triage, up to `emergency` (call an ambulance). The triage is never lower than the
+care level of a candidate above 5%, and never self care for a complaint the service could not
+place or whose body region the base holds no conditions of.
 
 A candidate's score is its posterior probability, so scores mean the same in every answer:
 the candidates, the conditions in the base that match none of the symptoms, and "something
@@ -33,7 +53,7 @@ answer has all but ruled it out (below 1%); the triage then still answers to the
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -50,6 +70,15 @@ from app.ranking.profiles import (
 from app.ranking.scoring import FloatArray, IntArray, ScoringIndex
 
 UNLISTED = 0.02
+# A painful region where a condition does not hurt: its likelihood is this share of that of a
+# condition of the region (or of "something else", which is in every region). A condition of the
+# hamstring seldom shows itself as knee pain; set from the development vignettes (README).
+REGION_AGAINST = 0.004
+# Each stretch of a person's words that names nothing this base knows (not filler, not a body
+# part, not a known symptom) multiplies every condition of the base by this against "something
+# else", up to MAX_UNPLACED stretches: words it cannot place are a mild sign it is not there.
+UNPLACED = 0.6
+MAX_UNPLACED = 6
 # In a hierarchy, an unlisted symptom is as likely as its share of the conditions there, times
 # this; so matching a rare finding weighs more than matching a common one.
 LEAK = 1.0
@@ -82,6 +111,10 @@ class Evidence:
     warning_signs: frozenset[str] = frozenset()  # every symptom that is one
     age: int | None = None
     sex: str | None = None
+    # Body regions the person says hurt (left and right alike), most specific first.
+    regions: frozenset[str] = frozenset()
+    # Stretches of the person's words (not filler) that name nothing this base knows.
+    unplaced: int = 0
 
 
 class Relation(StrEnum):
@@ -107,6 +140,8 @@ class RankedCondition:
     unexpected: list[ListedSymptom]
     not_mentioned: list[ListedSymptom]
     promoted_for_safety: bool
+    # Reported painful regions it does not hurt in, as (slug, name).
+    outside_regions: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -216,6 +251,16 @@ def rank_candidates(
         unasked = reach(index, denied)
         base += math.log((1 - unasked.unlisted) / (1 - BACKGROUND))
         tally.add_absent(index, unasked)
+    for region in sorted(evidence.regions):
+        # Every condition starts with the mismatch, and those of the region are cleared of it:
+        # "something else" is in every region, so a complaint where no condition of the base
+        # hurts leaves the probability to it.
+        base += math.log(REGION_AGAINST)
+        covering = profiles.covering(region)
+        tally.log_ratio[covering] -= math.log(REGION_AGAINST)
+        tally.touched[covering] = True
+        tally.supported[covering] = True
+    base += min(evidence.unplaced, MAX_UNPLACED) * math.log(UNPLACED)
     positions = np.flatnonzero(tally.touched).astype(np.int32)
     priors, total_prior = profiles.priors(age=evidence.age, sex=evidence.sex)
     touched_priors = priors[positions]
@@ -245,7 +290,7 @@ def rank_candidates(
             float(scores[number]),
             evidence,
             reaches,
-            index,
+            profiles,
             promoted=bool(promoted[number]),
         )
         for number, position in enumerate(positions[:described])
@@ -273,11 +318,11 @@ def _ranked(
     score: float,
     evidence: Evidence,
     reaches: dict[str, Reach],
-    index: ScoringIndex,
+    profiles: ConditionProfiles,
     *,
     promoted: bool,
 ) -> RankedCondition:
-    hierarchy = index.hierarchy
+    hierarchy = profiles.scoring.hierarchy
     below = profile.listed_below(hierarchy)
     lacks = profile.lacks
     matched = [
@@ -316,6 +361,11 @@ def _ranked(
             and slug not in settled
         ],
         promoted_for_safety=promoted,
+        outside_regions=[
+            (region, profiles.regions.name_of(region))
+            for region in sorted(evidence.regions)
+            if not profiles.regions.covers(profile.regions, region)
+        ],
     )
 
 
@@ -426,8 +476,14 @@ def explain(ranked: RankedCondition) -> str:
             f"Listed first for safety: {profile.name.lower()} must not be missed, and you "
             "reported one of its warning signs."
         )
-    described = ", ".join(_describe(match) for match in ranked.matched)
-    parts.append(f"{profile.name} fits {len(ranked.matched)} of your symptoms: {described}.")
+    if ranked.matched:
+        described = ", ".join(_describe(match) for match in ranked.matched)
+        parts.append(f"{profile.name} fits {len(ranked.matched)} of your symptoms: {described}.")
+    else:
+        parts.append(f"{profile.name} hurts where you say it hurts.")
+    if ranked.outside_regions:
+        where = ", ".join(name.lower() for _slug, name in ranked.outside_regions)
+        parts.append(f"It does not usually hurt where you say it hurts ({where}).")
     if ranked.against:
         names = ", ".join(s.name.lower() for s in ranked.against)
         parts.append(f"It usually comes with {names}, which you do not have.")
@@ -459,4 +515,5 @@ def _care_words(level: CareLevel) -> str:
         CareLevel.see_physiotherapist: "a physiotherapist's assessment",
         CareLevel.see_doctor: "a doctor's assessment",
         CareLevel.urgent: "urgent care",
+        CareLevel.emergency: "emergency care",
     }[level]

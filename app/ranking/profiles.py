@@ -15,19 +15,23 @@ from sqlmodel import Session, col, select
 
 from app.cache.copies import DependsOn
 from app.cache.knowledge_cache import KnowledgeCache
+from app.language.regions import RegionIndex
+from app.language.vocabulary_index import read_regions
 from app.models import (
     Advice,
     AdviceKind,
+    BodyRegion,
     CareLevel,
     Condition,
     ConditionPriorFactor,
+    ConditionRegion,
     ConditionSymptom,
     Frequency,
     PriorFactorKind,
     Symptom,
     SymptomParent,
 )
-from app.ranking.scoring import FloatArray, Hierarchy, Listing, ScoringIndex
+from app.ranking.scoring import FloatArray, Hierarchy, IntArray, Listing, ScoringIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,7 @@ class ConditionProfile:
     symptoms: dict[str, ListedSymptom] = field(default_factory=dict)
     factors: list[PriorFactor] = field(default_factory=list)
     seek_help: list[str] = field(default_factory=list)
+    regions: tuple[str, ...] = ()  # the body regions it hurts in
     _below: dict[str, ListedSymptom] | None = field(default=None, repr=False, compare=False)
     _chances: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
@@ -117,6 +122,29 @@ class ConditionProfiles:
     # In the order of the scoring index's arrays.
     ordered: list[ConditionProfile]
     scoring: ScoringIndex
+    # The body regions' hierarchy, as the vocabulary gives it.
+    regions: RegionIndex = field(default_factory=lambda: RegionIndex({}))
+    _covering: dict[str, IntArray] = field(default_factory=dict, repr=False, compare=False)
+
+    def covering(self, region: str) -> IntArray:
+        """The positions of the conditions that hurt in this region, or in one above or below
+        it (kept per region: there are a few dozen)."""
+        known = self._covering.get(region)
+        if known is None:
+            known = np.array(
+                [
+                    number
+                    for number, profile in enumerate(self.ordered)
+                    if self.regions.covers(profile.regions, region)
+                ],
+                dtype=np.int32,
+            )
+            self._covering[region] = known
+        return known
+
+    def covered(self, region: str) -> bool:
+        """Whether the base holds any condition of this region."""
+        return len(self.covering(region)) > 0
 
     @cached_property
     def base_priors(self) -> FloatArray:
@@ -219,8 +247,18 @@ def build_condition_profiles(session: Session) -> ConditionProfiles:
     )
     for condition_id, text in seek_help:
         by_id[condition_id].seek_help.append(text)
+    regions: dict[int, list[str]] = defaultdict(list)
+    for condition_id, region in session.exec(
+        select(ConditionRegion.condition_id, BodyRegion.slug)
+        .join(BodyRegion, col(BodyRegion.id) == col(ConditionRegion.region_id))
+        .order_by(col(ConditionRegion.id))
+    ):
+        regions[condition_id].append(region)
+    for condition_id, slugs in regions.items():
+        by_id[condition_id].regions = tuple(slugs)
     ordered = list(by_id.values())
     return ConditionProfiles(
+        regions=read_regions(session),
         ordered=ordered,
         scoring=ScoringIndex(
             [p.slug for p in ordered],

@@ -25,3 +25,4 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 MAX_ITEMS = 200
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+RegionSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]

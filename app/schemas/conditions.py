@@ -89,6 +89,12 @@ class ConditionPublic(BaseModel):
     recovery: RecoveryPublic | None
     care_level: CareLevel = Field(description="Who should see it, at least.")
     cant_miss: bool = Field(description="Serious if missed; its warning signs come first.")
+    regions: list[str] = Field(
+        default_factory=list,
+        description="The body regions it hurts in (slugs of `/v1/regions`), as its page names "
+        "them or as its symptoms say; a complaint elsewhere counts against it.",
+        examples=[["buttock", "back-thigh"]],
+    )
     prior_weight: float = Field(
         description="How common it is among the people who ask, relative to the others."
     )

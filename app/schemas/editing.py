@@ -11,7 +11,7 @@ from pydantic import (
 )
 
 from app.models import CareLevel, CauseKind, Frequency
-from app.schemas.common import MAX_ITEMS, LongText, ShortText
+from app.schemas.common import MAX_ITEMS, LongText, RegionSlug, ShortText
 from app.schemas.lookup import Sex
 
 
@@ -138,6 +138,9 @@ class ConditionInput(BaseModel):
     recovery: RecoveryInput | None = None
     care_level: CareLevel = CareLevel.self_care
     cant_miss: bool = False
+    regions: list[RegionSlug] = Field(
+        default_factory=list, max_length=20, description="Body regions it hurts in."
+    )
     prior_weight: float = Field(default=1.0, gt=0, le=1000)
     prior_factors: list[PriorFactorInput] = Field(default_factory=list, max_length=50)
     source: SourceInput | None = None

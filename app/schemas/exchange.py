@@ -8,13 +8,14 @@ from pydantic import (
 )
 
 from app.schemas.editing import ConditionInput
-from app.schemas.symptoms import VocabularyEntry
+from app.schemas.symptoms import RegionEntry, VocabularyEntry
 
 EXPORT_FORMAT = "condition-knowledge-service/1"
 
 
 class VocabularyExport(BaseModel):
     provenance: str
+    regions: list[RegionEntry] = Field(default_factory=list)
     symptoms: list[VocabularyEntry]
 
 

@@ -12,7 +12,7 @@ from pydantic import (
 )
 
 from app.models import CareLevel, Frequency
-from app.schemas.common import MAX_SYMPTOMS, NOT_A_DIAGNOSIS, SymptomPhrase
+from app.schemas.common import MAX_SYMPTOMS, NOT_A_DIAGNOSIS, RegionSlug, SymptomPhrase
 from app.schemas.symptoms import SymptomRef
 
 
@@ -64,14 +64,21 @@ class LookupRequest(BaseModel):
         description="Symptoms the person does not have; they count against conditions that "
         "usually have them.",
     )
+    regions: list[RegionSlug] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Where it hurts, as body region slugs of `/v1/regions` (a body map's "
+        "choice); regions named in the symptoms or the text count as well.",
+        examples=[["front-knee"]],
+    )
     age: StrictInt | None = Field(default=None, ge=0, le=120, description="Age in years.")
     sex: Sex | None = None
     limit: StrictInt = Field(default=10, ge=1, le=50, description="How many candidates at most.")
 
     @model_validator(mode="after")
     def _something_to_look_up(self) -> "LookupRequest":
-        if not self.symptoms and self.text is None:
-            raise ValueError("give at least one symptom, or a text")
+        if not self.symptoms and self.text is None and not self.regions:
+            raise ValueError("give at least one symptom, a text or a region")
         return self
 
 
@@ -110,8 +117,33 @@ class RecognizedSymptom(BaseModel):
 
 
 class UnrecognizedSymptom(BaseModel):
-    input: str = Field(examples=["wobbly knee"])
+    input: str = Field(examples=["downhill"])
     suggestions: list[SymptomRef] = Field(description="Closest known symptoms, best first.")
+    start: int | None = Field(
+        default=None, description="For words of the free text: where they start in it."
+    )
+    end: int | None = Field(default=None, description="And where they end (exclusive).")
+
+
+class RegionCoverage(BaseModel):
+    slug: str = Field(examples=["knee"])
+    name: str = Field(examples=["Knee"])
+    covered: bool = Field(description="Whether this knowledge base holds conditions of it.")
+
+
+class Coverage(BaseModel):
+    """What the answer could rest on: the body regions asked about, and whether this
+    knowledge base holds conditions for them."""
+
+    regions: list[RegionCoverage]
+    placed: bool = Field(
+        description="Whether any symptom or body region of the question was recognised."
+    )
+    message: str | None = Field(
+        default=None,
+        description="A plain sentence when the base cannot answer all of it.",
+        examples=["This knowledge base has no conditions of the knee."],
+    )
 
 
 class MatchedSymptom(BaseModel):
@@ -124,10 +156,12 @@ class MatchedSymptom(BaseModel):
     reported: str | None = Field(
         default=None, description="For a match: the reported symptom this listing explains."
     )
-    relation: Literal["exact", "more_specific", "related"] | None = Field(
+    relation: Literal["exact", "more_specific", "related", "outside_its_regions"] | None = Field(
         default=None,
         description="For a match: the condition lists the reported symptom itself (exact), a "
-        "more specific form of it, or a broader or sibling symptom (related, partial credit).",
+        "more specific form of it, or a broader or sibling symptom (related, partial credit). "
+        "In `against`, `outside_its_regions` marks a body region (`slug`) that the person says "
+        "hurts and the condition does not hurt in: strong evidence against it.",
     )
 
 
@@ -209,6 +243,7 @@ class LookupResponse(BaseModel):
     next_question: NextQuestion | None = Field(
         description="The question whose answer would best separate the leading candidates."
     )
+    coverage: Coverage
     triage: Triage
     disclaimer: str = NOT_A_DIAGNOSIS
 

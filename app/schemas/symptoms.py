@@ -19,12 +19,33 @@ class RedFlag(BaseModel):
     advice: str = Field(min_length=1)
 
 
+class RegionEntry(BaseModel):
+    """A region of the body in the vocabulary, with the words people use for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=60, examples=["front-knee"])
+    name: str = Field(min_length=1, max_length=120, examples=["Front of the knee"])
+    parent: str | None = Field(
+        default=None, pattern=SLUG_PATTERN, max_length=60, description="The broader region."
+    )
+    words: list[str] = Field(
+        default_factory=list, max_length=200, examples=[["kneecap", "front of my knee"]]
+    )
+
+
 class VocabularyEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
     name: str = Field(min_length=1, max_length=255)
     region: str | None = Field(default=None, max_length=60)
+    body_region: str | None = Field(
+        default=None,
+        pattern=SLUG_PATTERN,
+        max_length=60,
+        description="The body region it is felt in (a slug of /v1/regions), where it says.",
+    )
     question: str | None = Field(default=None, max_length=255)
     synonyms: list[str] = Field(default_factory=list)
     region_words: list[str] = Field(default_factory=list)
@@ -76,3 +97,19 @@ class SynonymInput(BaseModel):
         default="term",
         description="A term names the symptom; a region word names only its body part.",
     )
+
+
+class RegionPublic(BaseModel):
+    slug: str = Field(examples=["front-knee"])
+    name: str = Field(examples=["Front of the knee"])
+    parent: str | None = Field(description="The broader region it is part of.", examples=["knee"])
+    words: list[str] = Field(description="Words people use for it.", examples=[["kneecap"]])
+    conditions: int = Field(
+        description="Conditions of this base that hurt here, in a region below, or in one above."
+    )
+
+
+class RegionList(BaseModel):
+    """The body regions, broad before narrow: what a lookup's `regions` may name."""
+
+    items: list[RegionPublic]

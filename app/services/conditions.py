@@ -7,12 +7,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.cache.knowledge_cache import KnowledgeCache
 from app.core.errors import InvalidCursor
 from app.models import Condition
+from app.ranking.profiles import load_condition_profiles
 from app.schemas.conditions import ConditionPage, ConditionPublic, ConditionSummary
+from app.schemas.symptoms import RegionList, RegionPublic
 from app.store import search_index
 from app.store.conditions import read_condition
 from app.store.search_index import SEARCH_WORD
+from app.store.vocabulary import region_entries
 
 
 def get_condition(session: Session, slug: str) -> ConditionPublic:
@@ -75,3 +79,21 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
     if not isinstance(position, dict):
         raise InvalidCursor()
     return position
+
+
+def list_regions(session: Session, cache: KnowledgeCache) -> RegionList:
+    """Every body region with how many conditions of the base hurt in it."""
+    profiles = load_condition_profiles(session, cache)
+    words = {entry.slug: entry.words for entry in region_entries(session)}
+    return RegionList(
+        items=[
+            RegionPublic(
+                slug=region.slug,
+                name=region.name,
+                parent=region.parent,
+                words=words.get(region.slug, []),
+                conditions=len(profiles.covering(region.slug)),
+            )
+            for region in profiles.regions.regions.values()
+        ]
+    )

@@ -11,6 +11,7 @@ from app.ingest.drafting import DocumentSource
 from app.ingest.vocabulary_file import Vocabulary
 from app.language.vocabulary_index import build_vocabulary_index
 from app.models import (
+    BodyRegion,
     Condition,
     Document,
     DocumentKind,
@@ -18,6 +19,7 @@ from app.models import (
     Symptom,
     SymptomImplication,
     SymptomParent,
+    SymptomRegion,
     SymptomSynonym,
     SynonymKind,
 )
@@ -27,7 +29,7 @@ from app.schemas.symptoms import RedFlag, VocabularyEntry
 from app.services.conditions import get_condition
 from app.services.editing import keep_of
 from app.store.conditions import ImportOutcome, finish_writes, latest_version, write_condition
-from app.store.vocabulary import apply_vocabulary
+from app.store.vocabulary import apply_vocabulary, region_entries
 
 EXPORT_FILE_NAME = "export.json"
 
@@ -58,7 +60,9 @@ def _vocabulary(session: Session) -> VocabularyExport:
         .distinct()
     ).all()
     return VocabularyExport(
-        provenance=" ".join(sorted(provenances)), symptoms=list(entries.values())
+        provenance=" ".join(sorted(provenances)),
+        regions=region_entries(session),
+        symptoms=list(entries.values()),
     )
 
 
@@ -87,6 +91,13 @@ def vocabulary_entries(
             continue  # an ontology's earlier id of the term, not a word people use
         target = terms if synonym.kind is SynonymKind.term else regions
         target.setdefault(synonym.symptom_id, []).append(synonym.text)
+    felt_in = dict(
+        session.exec(
+            select(SymptomRegion.symptom_id, BodyRegion.slug)
+            .join(BodyRegion, col(BodyRegion.id) == col(SymptomRegion.region_id))
+            .where(col(SymptomRegion.symptom_id).in_(ids))
+        ).all()
+    )
     implied = col(SymptomImplication.implied_symptom_id)
     implications = _linked_slugs(session, SymptomImplication, implied, ids)
     parents = _linked_slugs(session, SymptomParent, col(SymptomParent.parent_id), ids)
@@ -103,6 +114,7 @@ def vocabulary_entries(
             else None,
             implies=implications.get(symptom.id or 0, []),
             parents=parents.get(symptom.id or 0, []),
+            body_region=felt_in.get(symptom.id or 0),
         )
         for symptom in symptoms
     }
@@ -134,7 +146,10 @@ def import_knowledge(session: Session, export: KnowledgeExport) -> list[ImportOu
     if export.format != EXPORT_FORMAT:
         raise InvalidContent(f"Not an export this service reads (format {export.format!r}).")
     vocabulary = Vocabulary(
-        EXPORT_FILE_NAME, export.vocabulary.model_dump_json(), export.vocabulary.symptoms
+        EXPORT_FILE_NAME,
+        export.vocabulary.model_dump_json(),
+        export.vocabulary.symptoms,
+        export.vocabulary.regions,
     )
     apply_vocabulary(session, vocabulary, provenance=export.vocabulary.provenance)
     index = build_vocabulary_index(session)  # as just applied, not the cached copy

@@ -2,14 +2,18 @@
 explain them, propose the next question and say where to go."""
 
 import logging
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.cache.knowledge_cache import KnowledgeCache
+from app.core.errors import InvalidContent
 from app.language.mentions import find_mentions
+from app.language.placing import place_regions, unplaced_words
 from app.language.recognition import recognize, suggest_phrases
 from app.language.vocabulary_index import VocabularyIndex, load_vocabulary_index
+from app.models import Frequency
 from app.ranking import triage
 from app.ranking.model import (
     Evidence,
@@ -24,12 +28,14 @@ from app.ranking.profiles import ConditionProfiles, ListedSymptom, load_conditio
 from app.schemas.lookup import (
     Candidate,
     ConditionRef,
+    Coverage,
     LookupRequest,
     LookupResponse,
     MatchedSymptom,
     NextQuestion,
     ParseResponse,
     RecognizedSymptom,
+    RegionCoverage,
     SymptomMention,
     Triage,
     TriageReason,
@@ -87,38 +93,61 @@ def warm_up(engine: Engine, cache: KnowledgeCache) -> None:
         )
 
 
+@dataclass
+class Reading:
+    """What a lookup's words say, before any ranking: the symptoms recognised, the inputs and
+    words that could not be placed, and the body regions of the complaint."""
+
+    recognized: list[RecognizedSymptom] = field(default_factory=list)
+    unrecognized: list[UnrecognizedSymptom] = field(default_factory=list)
+    regions: set[str] = field(default_factory=set)
+    unplaced: int = 0  # stretches of free text that name nothing known
+
+
 def look_up(session: Session, cache: KnowledgeCache, request: LookupRequest) -> LookupResponse:
     index = load_vocabulary_index(session, cache)
-    recognized, unrecognized = _recognize_all(index, request, remember=cache.remembered_phrases)
-    evidence = gather_evidence(index, request, recognized)
+    reading = read_request(index, request, remember=cache.remembered_phrases)
+    evidence = gather_evidence(index, request, reading)
     profiles = load_condition_profiles(session, cache)
     ranking = rank_candidates(profiles, evidence, limit=request.limit)
+    coverage = _coverage(index, profiles, evidence)
     return LookupResponse(
-        recognized=recognized,
-        unrecognized=unrecognized,
+        recognized=reading.recognized,
+        unrecognized=reading.unrecognized,
         candidates=[_candidate(item) for item in ranking.candidates[: request.limit]],
         something_else=round(ranking.something_else, 4),
         not_listed=round(ranking.not_listed, 4),
         next_question=_question(index, profiles, ranking, evidence),
-        triage=_triage(index, triage.assess(index, set(evidence.red_flags), ranking)),
+        coverage=coverage,
+        triage=_triage(
+            index,
+            triage.assess(
+                index,
+                set(evidence.red_flags),
+                ranking,
+                placed=coverage.placed,
+                uncovered=[r.name for r in coverage.regions if not r.covered],
+            ),
+        ),
     )
 
 
 def rank_request(session: Session, cache: KnowledgeCache, request: LookupRequest) -> Ranking:
     """The ranking a lookup answers with, whole (for benchmarks and evaluations)."""
     index = load_vocabulary_index(session, cache)
-    recognized = _recognize_all(index, request, remember=cache.remembered_phrases)[0]
-    evidence = gather_evidence(index, request, recognized)
+    reading = read_request(index, request, remember=cache.remembered_phrases)
+    evidence = gather_evidence(index, request, reading)
     return rank_candidates(load_condition_profiles(session, cache), evidence, limit=request.limit)
 
 
-def gather_evidence(
-    index: VocabularyIndex, request: LookupRequest, recognized: list[RecognizedSymptom]
-) -> Evidence:
+def gather_evidence(index: VocabularyIndex, request: LookupRequest, reading: Reading) -> Evidence:
+    recognized = reading.recognized
     present = {item.symptom.slug for item in recognized if item.present}
     # A symptom both reported and denied is taken as reported: the person has it somewhere.
     absent = {item.symptom.slug for item in recognized if not item.present} - present
     red_flags = {slug for slug in present if index.symptoms[slug].red_flag_level is not None}
+    regions = set(reading.regions)
+    regions |= {index.symptom_regions[slug] for slug in present if slug in index.symptom_regions}
     return Evidence(
         present=frozenset(present),
         absent=frozenset(absent),
@@ -126,35 +155,88 @@ def gather_evidence(
         warning_signs=index.warning_signs,
         age=request.age,
         sex=request.sex.value if request.sex else None,
+        regions=frozenset(index.regions.most_specific(regions)),
+        unplaced=reading.unplaced,
     )
 
 
-def _recognize_all(
-    index: VocabularyIndex, request: LookupRequest, *, remember: int
-) -> tuple[list[RecognizedSymptom], list[UnrecognizedSymptom]]:
-    recognized: list[RecognizedSymptom] = []
-    unrecognized: list[UnrecognizedSymptom] = []
+def read_request(index: VocabularyIndex, request: LookupRequest, *, remember: int) -> Reading:
+    """Recognise every input: list items one by one (remembered per vocabulary copy), and the
+    free text as a whole, with the words of it that could not be placed."""
+    reading = Reading()
+    unknown = [slug for slug in request.regions if slug not in index.regions.regions]
+    if unknown:
+        raise InvalidContent(
+            f"regions: {', '.join(map(repr, unknown))} is not a body region (see /v1/regions)."
+        )
+    reading.regions.update(request.regions)
     for phrases, reported_present in ((request.symptoms, True), (request.absent, False)):
         for phrase in phrases:
             recognition = recognize(index, phrase, remember=remember)
-            if not recognition.symptoms:
+            if not recognition.symptoms and not recognition.regions:
                 suggestions = [_symptom_ref(index, slug) for slug in recognition.suggestions]
-                unrecognized.append(UnrecognizedSymptom(input=phrase, suggestions=suggestions))
+                reading.unrecognized.append(
+                    UnrecognizedSymptom(input=phrase, suggestions=suggestions)
+                )
+                reading.unplaced += 1
             for slug, stated_present in recognition.symptoms:
                 # "No numbness" among the symptoms is an absent symptom all the same.
-                recognized.append(
+                reading.recognized.append(
                     RecognizedSymptom(
                         input=phrase,
                         symptom=_symptom_ref(index, slug),
                         present=reported_present and stated_present,
                     )
                 )
+            if reported_present:
+                reading.regions.update(slug for slug, hurts in recognition.regions if hurts)
     if request.text is not None:
-        recognized += [
-            RecognizedSymptom(input=mention.text, symptom=mention.symptom, present=mention.present)
-            for mention in _mentions(index, request.text)
+        text = request.text
+        mentions = find_mentions(index, text, most_specific=True)
+        reading.recognized += [
+            RecognizedSymptom(
+                input=mention.text,
+                symptom=_symptom_ref(index, mention.symptom_slug),
+                present=mention.present,
+            )
+            for mention in mentions
         ]
-    return recognized, unrecognized
+        regions = place_regions(index, text, mentions)
+        reading.regions.update(region.region for region in regions if region.complaint)
+        unplaced = unplaced_words(text, mentions, regions)
+        reading.unrecognized += [
+            UnrecognizedSymptom(input=item.text, suggestions=[], start=item.start, end=item.end)
+            for item in unplaced
+        ]
+        reading.unplaced += len(unplaced)
+    return reading
+
+
+def _coverage(index: VocabularyIndex, profiles: ConditionProfiles, evidence: Evidence) -> Coverage:
+    regions = [
+        RegionCoverage(slug=slug, name=index.regions.name_of(slug), covered=profiles.covered(slug))
+        for slug in sorted(evidence.regions)
+    ]
+    placed = bool(evidence.present or evidence.absent or regions)
+    uncovered = [region.name.lower() for region in regions if not region.covered]
+    message = None
+    if not placed:
+        message = (
+            "This service could not place what you describe: it recognised no symptom and no "
+            "part of the body it knows."
+        )
+    elif uncovered and len(uncovered) == len(regions):
+        message = f"This knowledge base has no conditions of the {_joined(uncovered)}."
+    elif uncovered:
+        message = (
+            f"This knowledge base has no conditions of the {_joined(uncovered)}; what it says "
+            "covers the rest."
+        )
+    return Coverage(regions=regions, placed=placed, message=message)
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or the " + names[-1]
 
 
 def _symptom_ref(index: VocabularyIndex, slug: str) -> SymptomRef:
@@ -218,7 +300,16 @@ def _candidate(item: RankedCondition) -> Candidate:
         ),
         score=round(item.score, 4),
         matched=[_listed(match.listed, match) for match in item.matched],
-        against=_matched(item.against),
+        against=_matched(item.against)
+        + [
+            MatchedSymptom(
+                slug=slug,
+                name=f"Pain in the {name.lower()}",
+                frequency=Frequency.absent,
+                relation="outside_its_regions",
+            )
+            for slug, name in item.outside_regions
+        ],
         unexpected=_matched(item.unexpected),
         not_mentioned=_matched(item.not_mentioned),
         explanation=explain(item),

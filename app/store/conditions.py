@@ -16,18 +16,22 @@ from app.language.vocabulary_index import build_vocabulary_index
 from app.models import (
     Advice,
     AdviceKind,
+    BodyRegion,
     Cause,
     Condition,
     ConditionAlias,
     ConditionPriorFactor,
+    ConditionRegion,
     ConditionRevision,
     ConditionSymptom,
     Differential,
     Document,
     DocumentKind,
+    Frequency,
     PriorFactorKind,
     RevisionAction,
     Symptom,
+    SymptomRegion,
 )
 from app.schemas.conditions import (
     AdvicePublic,
@@ -138,6 +142,7 @@ def write_condition(
             Advice,
             ConditionAlias,
             ConditionPriorFactor,
+            ConditionRegion,
         ):
             session.exec(delete(child).where(col(child.condition_id) == condition.id))
     condition.version = version
@@ -287,7 +292,58 @@ def _write_children(
                 document_id=document_id,
             )
         )
+    _write_regions(session, condition_id, document_id, draft, symptom_ids)
     session.flush()
+
+
+def _write_regions(
+    session: Session,
+    condition_id: int,
+    document_id: int,
+    draft: ConditionDraft,
+    symptom_ids: dict[str, int],
+) -> None:
+    """The regions the page names, or else those its symptoms are felt in (not the ones it
+    says it lacks). A region the vocabulary does not hold is refused."""
+    region_ids = {
+        slug: id_ for slug, id_ in session.exec(select(BodyRegion.slug, BodyRegion.id)) if id_
+    }
+    declared = bool(draft.meta.regions)
+    if declared:
+        unknown = [slug for slug in draft.meta.regions if slug not in region_ids]
+        if unknown:
+            raise DocumentError(
+                _file_of(session, document_id),
+                1,
+                f"regions: {', '.join(map(repr, unknown))} is not a body region of the vocabulary",
+            )
+        chosen = [region_ids[slug] for slug in dict.fromkeys(draft.meta.regions)]
+    else:
+        felt_in = dict(
+            session.exec(
+                select(SymptomRegion.symptom_id, SymptomRegion.region_id).where(
+                    col(SymptomRegion.symptom_id).in_(list(symptom_ids.values()))
+                )
+            ).all()
+        )
+        # In the order of the page's symptoms, each region once.
+        chosen = list(
+            dict.fromkeys(
+                felt_in[symptom_ids[symptom.slug]]
+                for symptom in draft.symptoms
+                if symptom.frequency is not Frequency.absent
+                and symptom_ids[symptom.slug] in felt_in
+            )
+        )
+    for region_id in chosen:
+        session.add(
+            ConditionRegion(condition_id=condition_id, region_id=region_id, declared=declared)
+        )
+
+
+def _file_of(session: Session, document_id: int) -> str:
+    document = session.get(Document, document_id)
+    return document.name if document is not None else "page"
 
 
 def _symptom_ids(session: Session, draft: ConditionDraft, document_id: int) -> dict[str, int]:
@@ -469,6 +525,14 @@ def read_condition(session: Session, slug: str) -> ConditionPublic:
         recovery=recovery,
         care_level=condition.care_level,
         cant_miss=condition.cant_miss,
+        regions=list(
+            session.exec(
+                select(BodyRegion.slug)
+                .join(ConditionRegion, col(ConditionRegion.region_id) == col(BodyRegion.id))
+                .where(ConditionRegion.condition_id == condition.id)
+                .order_by(col(ConditionRegion.id))
+            ).all()
+        ),
         prior_weight=condition.prior_weight,
         prior_factors=[
             PriorFactorPublic(

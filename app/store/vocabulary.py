@@ -6,17 +6,21 @@ from sqlmodel import Session, col, select
 
 from app.ingest.document import DocumentError
 from app.ingest.hierarchy import on_a_cycle
-from app.ingest.vocabulary_file import Vocabulary
+from app.ingest.vocabulary_file import Vocabulary, entry_line
 from app.language.text import normalize_phrase
 from app.models import (
+    BodyRegion,
+    BodyRegionWord,
     Document,
     DocumentKind,
     Symptom,
     SymptomImplication,
     SymptomParent,
+    SymptomRegion,
     SymptomSynonym,
     SynonymKind,
 )
+from app.schemas.symptoms import RegionEntry
 from app.store.documents import sha256_hex, utcnow
 from app.store.version import bump_version
 
@@ -42,6 +46,7 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     session.add(document)
     session.flush()
     assert document.id is not None
+    region_ids = _write_regions(session, vocabulary, document.id)
     existing = {s.slug: s for s in session.exec(select(Symptom)).all()}
     for entry in vocabulary.entries:
         symptom = existing.get(entry.slug) or Symptom(
@@ -78,8 +83,67 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
     _write_implications(session, vocabulary, ids, document.id)
     _write_parents(session, vocabulary, ids, document.id)
+    _write_symptom_regions(session, vocabulary, ids, region_ids)
     bump_version(session, vocabulary=True)
     return True
+
+
+def _write_regions(session: Session, vocabulary: Vocabulary, document_id: int) -> dict[str, int]:
+    """Upsert the vocabulary's body regions (with their words and parents); every region id
+    by slug, stored ones included."""
+    stored = {region.slug: region for region in session.exec(select(BodyRegion)).all()}
+    for entry in vocabulary.regions:
+        region = stored.get(entry.slug) or BodyRegion(
+            slug=entry.slug, name=entry.name, document_id=0
+        )
+        region.name, region.document_id = entry.name, document_id
+        session.add(region)
+        stored[entry.slug] = region
+    session.flush()
+    ids = {slug: region.id for slug, region in stored.items() if region.id is not None}
+    for entry in vocabulary.regions:
+        region = stored[entry.slug]
+        region.parent_id = ids[entry.parent] if entry.parent else None
+        session.add(region)
+        session.exec(delete(BodyRegionWord).where(col(BodyRegionWord.region_id) == region.id))
+        seen: set[str] = set()
+        for word in [entry.name, *entry.words]:
+            normalized = normalize_phrase(word)
+            if normalized and normalized not in seen:
+                seen.add(normalized)
+                session.add(
+                    BodyRegionWord(region_id=ids[entry.slug], text=word, normalized=normalized)
+                )
+    session.flush()
+    parents = {
+        region.id: [region.parent_id] if region.parent_id else []
+        for region in stored.values()
+        if region.id is not None
+    }
+    cyclic = on_a_cycle(parents)
+    if cyclic is not None:
+        slug = next(slug for slug, id_ in ids.items() if id_ == cyclic)
+        raise DocumentError(vocabulary.file_name, 1, f"the region {slug!r} is under itself")
+    return ids
+
+
+def _write_symptom_regions(
+    session: Session, vocabulary: Vocabulary, ids: dict[str, int], region_ids: dict[str, int]
+) -> None:
+    """Where each entry's symptom is felt, replacing what it said before."""
+    for index, entry in enumerate(vocabulary.entries):
+        session.exec(delete(SymptomRegion).where(col(SymptomRegion.symptom_id) == ids[entry.slug]))
+        if entry.body_region is None:
+            continue
+        region_id = region_ids.get(entry.body_region)
+        if region_id is None:
+            raise DocumentError(
+                vocabulary.file_name,
+                entry_line(vocabulary.text, index),
+                f"{entry.slug!r} is felt in {entry.body_region!r}, which is not a body region",
+            )
+        session.add(SymptomRegion(symptom_id=ids[entry.slug], region_id=region_id))
+    session.flush()
 
 
 def _write_parents(
@@ -157,3 +221,19 @@ def delete_vocabulary_symptom(
     session.delete(symptom)
     bump_version(session, vocabulary=True)
     session.flush()
+
+
+def region_entries(session: Session) -> list[RegionEntry]:
+    """The body regions as the vocabulary file lists them, broad before narrow."""
+    parent = BodyRegion.__table__.alias("parent")  # type: ignore[attr-defined]
+    words: dict[int, list[str]] = {}
+    for word in session.exec(select(BodyRegionWord).order_by(col(BodyRegionWord.id))):
+        words.setdefault(word.region_id, []).append(word.text)
+    return [
+        RegionEntry(slug=slug, name=name, parent=above, words=words.get(id_ or 0, [])[1:])
+        for id_, slug, name, above in session.exec(
+            select(BodyRegion.id, BodyRegion.slug, BodyRegion.name, parent.c.slug)
+            .outerjoin(parent, parent.c.id == BodyRegion.parent_id)
+            .order_by(col(BodyRegion.id))
+        ).all()
+    ]

@@ -109,7 +109,35 @@ def test_every_answer_explains_itself_and_asks_a_next_question(
     assert answer.candidates, vignette.symptoms
     for candidate in answer.candidates:
         assert candidate.condition.name in candidate.explanation
-        assert candidate.matched
+        # It fits a reported symptom, or hurts where the person says it hurts.
+        assert candidate.matched or "hurts where you say it hurts" in candidate.explanation
     assert answer.next_question is not None
     asked = {item.symptom.slug for item in answer.recognized}
     assert answer.next_question.symptom.slug not in asked
+
+
+BODY = read_vignettes(PROJECT_ROOT / "tests" / "vignettes_body.toml")
+# Written by another hand without the pages or the code, and never tuned on.
+HELD_OUT_BODY = read_vignettes(PROJECT_ROOT / "tests" / "vignettes_holdout_body.toml")
+
+
+@pytest.mark.parametrize("vignettes", [BODY, HELD_OUT_BODY], ids=["development", "held-out"])
+def test_the_whole_body_gets_honest_answers(
+    loaded_session: Session, cache: KnowledgeCache, vignettes: list[Vignette]
+) -> None:
+    evaluation = evaluate(loaded_session, cache, vignettes)
+    # Complaints the base does not hold: no confident candidate for nearly all of them.
+    assert (evaluation.honest_out_of_coverage or 0) >= 0.85
+    # Emergencies told in lay words get urgent care or an ambulance.
+    emergencies = evaluation.groups()["emergency"]
+    assert (emergencies.emergencies_urgent or 0) >= 0.95, [
+        r.vignette.id for r in emergencies.results if r.triage.rank < 3
+    ]
+    assert (evaluation.safe_care or 0) >= 0.85
+
+
+def test_a_confident_leader_is_usually_right(
+    loaded_session: Session, cache: KnowledgeCache
+) -> None:
+    top = evaluate(loaded_session, cache, VIGNETTES).calibration()[-1]
+    assert top.count >= 10 and (top.accuracy or 0) >= 0.8

@@ -328,7 +328,9 @@ def test_lay_names_earlier_ids_and_exclusions(hpo_client: TestClient) -> None:
         "HP:9000021": "hp-9000021",
     }
     # An id this base does not hold is said so, with no look-alike spellings.
-    assert answer["unrecognized"] == [{"input": "HP:1234567", "suggestions": []}]
+    assert answer["unrecognized"] == [
+        {"input": "HP:1234567", "suggestions": [], "start": None, "end": None}
+    ]
     alpha = next(c for c in answer["candidates"] if c["condition"]["slug"] == "omim-900001")
     assert [item["slug"] for item in alpha["against"]] == ["hp-9000021"]
 
@@ -545,3 +547,11 @@ def test_autocomplete_finds_ontology_terms_after_the_vocabulary(hpo_client: Test
     ]
     assert suggested("fit") == [("hp-9000011", "Fits")]
     assert suggested("bum")[0][0] == "buttock-pain"  # the vocabulary's own words come first
+
+
+def test_an_emergency_is_an_emergency_on_the_hpo_base_too(hpo_client: TestClient) -> None:
+    answer = hpo_client.post(
+        "/v1/lookup", json={"text": "crushing chest pain going down my left arm"}
+    ).json()
+    assert answer["triage"]["level"] == "emergency"
+    assert all(candidate["score"] <= 0.2 for candidate in answer["candidates"])

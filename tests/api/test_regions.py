@@ -1,0 +1,17 @@
+"""GET /v1/regions: where on the body, and how much of it this base covers."""
+
+from fastapi.testclient import TestClient
+
+
+def test_the_hierarchy_with_the_conditions_of_each_region(client: TestClient) -> None:
+    response = client.get("/v1/regions")
+    assert response.status_code == 200
+    assert "etag" in response.headers
+    regions = {item["slug"]: item for item in response.json()["items"]}
+    assert regions["front-knee"]["parent"] == "knee"
+    assert "kneecap" in regions["front-knee"]["words"]
+    # Today's base is the buttock, hip and back of the thigh: the knee has none of it.
+    assert regions["knee"]["conditions"] == 0
+    assert regions["buttock"]["conditions"] >= 8
+    # A region counts the conditions of the regions below it.
+    assert regions["thigh"]["conditions"] >= regions["back-thigh"]["conditions"]

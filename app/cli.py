@@ -23,7 +23,7 @@ from app.core.errors import ProblemError
 from app.ingest.document import DocumentError
 from app.schemas.exchange import KnowledgeExport
 from app.services.conditions import get_condition
-from app.services.evaluation import Evaluation, evaluate, read_vignettes
+from app.services.evaluation import Evaluation, by_region, evaluate, read_vignettes
 from app.services.exchange import export_knowledge, import_knowledge
 from app.services.importing import (
     import_hpo_files,
@@ -137,12 +137,26 @@ def import_documents(
     # After a dry run the JSON goes to stdout alone, so it can be piped.
     summary = errors if dry_run else console
     for outcome in outcomes:
+        status = f"would be {outcome.status.value}" if dry_run else outcome.status.value
         summary.print(
-            f"{outcome.file_name}: {outcome.status.value} {outcome.slug} "
+            f"{outcome.file_name}: {status} {outcome.slug} "
             f"({outcome.symptoms} symptoms, {outcome.causes} causes and factors, "
             f"{outcome.differentials} differentials, {outcome.advice} advice items)",
             highlight=False,
         )
+        if outcome.named_from_file:
+            summary.print(
+                f"  named {outcome.name!r} after its file name (it has no title line)",
+                highlight=False,
+            )
+        for name in outcome.own_symptoms:
+            summary.print(
+                f"  kept as a symptom of its own (the vocabulary does not know all it says): "
+                f"{name}",
+                highlight=False,
+            )
+    if dry_run:
+        summary.print("dry run: nothing was written", highlight=False)
 
 
 def _fail(message: str) -> NoReturn:
@@ -347,6 +361,14 @@ def _print_evaluation(evaluation: Evaluation) -> None:
         f"{b.low:.1f}-{b.high:.1f}: {_share(b.accuracy)} of {b.count}"
         for b in evaluation.calibration()
     )
+    regions = [
+        f"{name} {_share(part.share_within(1))}/{_share(part.share_within(3))} of "
+        f"{len(part.in_coverage)}"
+        for name, part in by_region(evaluation).items()
+        if part.in_coverage
+    ]
+    if regions:
+        console.print("top-1/top-3 by region: " + ", ".join(regions), highlight=False)
     brier = evaluation.brier
     console.print(
         f"calibration (the leader right, by its score): {bins}; "

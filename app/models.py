@@ -405,3 +405,16 @@ class ConditionRegion(SQLModel, table=True):
     condition_id: int = Field(sa_column=_parent("condition"))
     region_id: int = Field(sa_column=_parent("body_region"))
     declared: bool = Field(default=True, description="Named by the page, not inferred.")
+
+
+class ConditionCode(SQLModel, table=True):
+    """A code of the condition in a classification (ICD-10-CM), checked against its code list."""
+
+    __tablename__ = "condition_code"
+    __table_args__ = (UniqueConstraint("condition_id", "system", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    condition_id: int = Field(sa_column=_parent("condition"))
+    system: str = Field(max_length=20, description="The classification, such as ICD-10-CM.")
+    code: str = Field(max_length=10, index=True)
+    position: int = 0

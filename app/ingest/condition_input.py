@@ -4,6 +4,7 @@ draft a page would, with the checks the schema alone cannot make."""
 from pydantic import ValidationError
 
 from app.core.errors import InvalidContent
+from app.ingest.codes import icd_10_cm_problem, normalized
 from app.ingest.drafting import ConditionDraft, ConditionMeta, SymptomDraft, own_slug
 from app.ingest.extract import CauseFact, DifferentialFact, recovery_days
 from app.language.text import SOURCE_ID, make_slug, slug_for_source_id
@@ -104,6 +105,10 @@ def _meta(content: ConditionInput, draft: ConditionDraft, index: VocabularyIndex
         if f.age_min is not None
     ]
     sex = {f.sex.value: f.factor for f in content.prior_factors if f.sex is not None}
+    for position, item in enumerate(content.codes):
+        problem = icd_10_cm_problem(item.code)
+        if problem is not None:
+            raise InvalidContent(f"codes.{position}: {problem}.")
     try:
         return ConditionMeta.model_validate(
             {
@@ -112,6 +117,7 @@ def _meta(content: ConditionInput, draft: ConditionDraft, index: VocabularyIndex
                 "care_level": content.care_level,
                 "cant_miss": content.cant_miss,
                 "regions": _declared_regions(content, draft, index),
+                "codes": list(dict.fromkeys(normalized(item.code) for item in content.codes)),
                 "age": age,
                 "sex": sex,
             }

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.ingest.codes import icd_10_cm_problem, normalized
 from app.ingest.document import Block, DocumentError, ParsedDocument, Section, parse_document
 from app.ingest.extract import (
     CauseFact,
@@ -20,7 +21,8 @@ from app.ingest.extract import (
     recovery_days,
     split_sentences,
 )
-from app.language.mentions import find_mentions
+from app.language.mentions import Mention, find_mentions
+from app.language.placing import place_regions
 from app.language.text import make_slug, sentence_case
 from app.language.vocabulary_index import VocabularyIndex
 from app.models import AdviceKind, CareLevel, CauseKind, DocumentKind, Frequency
@@ -70,6 +72,8 @@ class ConditionMeta(BaseModel):
     # Body regions it hurts in (slugs of the vocabulary's regions); when a page names none,
     # they are taken from its symptoms.
     regions: list[str] = Field(default_factory=list, max_length=20)
+    # ICD-10-CM codes (a category such as M76.5, or a full code), checked against the code list.
+    codes: list[str] = Field(default_factory=list, max_length=10)
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,15 @@ class ConditionDraft:
     recovery_min_days: int | None = None
     recovery_max_days: int | None = None
     meta: ConditionMeta = field(default_factory=ConditionMeta)
+    # What the import should say of how it read the page (not part of the content).
+    named_from_file: bool = field(default=False, compare=False)
+    new_symptoms: list[str] = field(default_factory=list, compare=False)
 
     def fingerprint(self, source: DocumentSource) -> str:
         """Equal for two writes that would store the same rows, so a repeat is a no-op."""
         content = asdict(self) | {"meta": self.meta.model_dump(mode="json")}
+        for note in ("named_from_file", "new_symptoms"):
+            content.pop(note)
         # What is stored, not how it was sent: a page saved back as JSON, or a JSON edit that
         # returns read-only fields (a version, a date) unchanged, changes nothing.
         payload = [content, source.provenance, str(source.reviewed_on)]
@@ -117,13 +126,31 @@ class ConditionDraft:
         return hashlib.sha256(encoded).hexdigest()
 
 
-def name_from_file_name(file_name: str) -> str:
-    return sentence_case(PurePath(file_name).stem.replace("-", " ").replace("_", " "))
+def name_from_file_name(file_name: str) -> str | None:
+    """The name a file name gives ("ischial-bursitis.md" is "Ischial bursitis"), past any
+    leading numbering; None when what is left is not words ("000_5dc7a1ffa5b5f06b.txt")."""
+    words = PurePath(file_name).stem.replace("-", " ").replace("_", " ").split()
+    while words and words[0].isdigit():
+        words.pop(0)
+    if not words or not all(word.replace("'", "").isalpha() for word in words):
+        return None
+    return sentence_case(" ".join(words))
 
 
 def draft_condition(source: DocumentSource, index: VocabularyIndex) -> ConditionDraft:
     parsed = parse_document(source.file_name, source.text)
-    name = source.name or parsed.title or name_from_file_name(source.file_name)
+    name = source.name or parsed.title
+    named_from_file = False
+    if name is None:
+        name = name_from_file_name(source.file_name)
+        named_from_file = True
+        if name is None:
+            raise DocumentError(
+                source.file_name,
+                1,
+                "the page has no title line and its file name is not a name: start it with "
+                "'# Name', or give the name (--name, or ?name= through the API)",
+            )
     name = " ".join(name.split())
     slug = make_slug(name)
     if not slug:
@@ -132,7 +159,7 @@ def draft_condition(source: DocumentSource, index: VocabularyIndex) -> Condition
             source.file_name, line, f"the name {name!r} has no letters or digits to make a slug"
         )
     summary = "\n\n".join(block.text for block in parsed.summary) or None
-    draft = ConditionDraft(slug=slug, name=name, summary=summary)
+    draft = ConditionDraft(slug=slug, name=name, summary=summary, named_from_file=named_from_file)
     draft.meta = _meta(parsed, index)
     for section, blocks in parsed.sections.items():
         if section is Section.symptoms:
@@ -163,6 +190,13 @@ def _meta(parsed: ParsedDocument, index: VocabularyIndex) -> ConditionMeta:
                 parsed.front_matter_line,
                 f"front matter age band {band.min}-{band.max} ends before it starts",
             )
+    for code in meta.codes:
+        problem = icd_10_cm_problem(code)
+        if problem is not None:
+            raise DocumentError(
+                parsed.file_name, parsed.front_matter_line, f"front matter codes: {problem}"
+            )
+    meta.codes = list(dict.fromkeys(normalized(code) for code in meta.codes))
     unknown = [slug for slug in meta.regions if slug not in index.regions.regions]
     if unknown:
         raise DocumentError(
@@ -204,6 +238,7 @@ def _symptoms_of_line(
             return Frequency.absent
         return marked_frequency(block.text, position) or introduced or Frequency.common
 
+    mentions = find_mentions(index, block.text)
     found = [
         SymptomDraft(
             slug=mention.symptom_slug,
@@ -212,21 +247,39 @@ def _symptoms_of_line(
             text=block.text,
             in_vocabulary=True,
         )
-        for mention in find_mentions(index, block.text)
+        for mention in mentions
     ]
-    if found:
+    if found and not _says_more(index, block.text, mentions):
         return found
-    # A line the vocabulary does not know is still a symptom: nothing is dropped.
+    # A line the vocabulary does not know (or knows only in part: "pain around the kneecap
+    # when running downhill" is more than pain when running) is still a symptom of its own,
+    # beside the known parts: nothing it says is dropped or made broader.
     name = sentence_case(block.text)[:MAX_NAME_LENGTH]
     return [
+        *found,
         SymptomDraft(
             slug=own_slug(block.text),
             name=name,
             frequency=frequency(len(block.text), present=True),
             text=block.text,
             in_vocabulary=False,
-        )
+        ),
     ]
+
+
+def _says_more(index: VocabularyIndex, line: str, mentions: list[Mention]) -> bool:
+    """Whether a line places its complaint where none of its known symptoms is felt (their
+    words say how, the line also says where): "pain around the kneecap when running downhill"
+    is not just pain when running."""
+    felt = {
+        index.symptom_regions[mention.symptom_slug]
+        for mention in mentions
+        if mention.symptom_slug in index.symptom_regions
+    }
+    return any(
+        region.complaint and not any(index.regions.overlap(f, region.region) for f in felt)
+        for region in place_regions(index, line, mentions, listed=True)
+    )
 
 
 def own_slug(text: str) -> str:

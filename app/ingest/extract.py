@@ -184,6 +184,9 @@ UPPER_BOUND = re.compile(
 )
 LOWER_BOUND = re.compile(rf"\b(?:at least|more than|over|after)\s+{_NUMBER}\s+{_UNIT}\b", re.I)
 SINGLE = re.compile(rf"\b{_NUMBER}\s+{_UNIT}\b", re.I)
+# Durations without a number: "can persist for many months". Each stands for a length.
+VAGUE = re.compile(r"\b(many|several|a few|some)\s+(day|week|month|year)s\b", re.I)
+VAGUE_COUNTS = {"a few": 3, "some": 3, "several": 4, "many": 6}
 
 
 def _days(number: str, unit: str) -> int | None:
@@ -193,7 +196,8 @@ def _days(number: str, unit: str) -> int | None:
 
 
 def recovery_days(text: str) -> tuple[int | None, int | None]:
-    """Days the recovery text gives: "2 to 6 weeks" is (14, 42), "within a week" (None, 7)."""
+    """Days the recovery text gives: "2 to 6 weeks" is (14, 42), "within a week" (None, 7),
+    and "could settle within a week, or persist for many months" (7, 180)."""
     lows: list[int | None] = []
     highs: list[int | None] = []
     unbounded_above = False
@@ -217,6 +221,13 @@ def recovery_days(text: str) -> tuple[int | None, int | None]:
         days = _days(found.group(1), found.group(2))
         lows.append(days)
         highs.append(days)
+    remaining = SINGLE.sub(" ", remaining)
+    for found in VAGUE.finditer(remaining):
+        highs.append(_days(str(VAGUE_COUNTS[found.group(1).lower()]), found.group(2)))
+    if not lows and len(highs) > 1:
+        # "Could settle within a week ... can persist for many months": the quickest bound
+        # is the low end of the range, not another upper bound.
+        lows.append(min(day for day in highs if day is not None) if any(highs) else None)
     return _bounds(
         [day for day in lows if day is not None],
         [day for day in highs if day is not None],

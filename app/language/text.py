@@ -118,7 +118,9 @@ def slug_for_source_id(source_id: str) -> str:
 
 
 def make_slug(text: str) -> str:
-    return str(slugify(text, max_length=80, word_boundary=True))
+    # An apostrophe joins its word: "Baker's cyst" is bakers-cyst, not baker-s-cyst.
+    joined = re.sub(r"(?<=\w)['’](?=\w)", "", text)
+    return str(slugify(joined, max_length=80, word_boundary=True))
 
 
 def sentence_case(text: str) -> str:

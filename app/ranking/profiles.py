@@ -23,6 +23,7 @@ from app.models import (
     BodyRegion,
     CareLevel,
     Condition,
+    ConditionCode,
     ConditionPriorFactor,
     ConditionRegion,
     ConditionSymptom,
@@ -70,6 +71,7 @@ class ConditionProfile:
     factors: list[PriorFactor] = field(default_factory=list)
     seek_help: list[str] = field(default_factory=list)
     regions: tuple[str, ...] = ()  # the body regions it hurts in
+    codes: tuple[str, ...] = ()  # its ICD-10-CM codes
     _below: dict[str, ListedSymptom] | None = field(default=None, repr=False, compare=False)
     _chances: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
@@ -256,6 +258,15 @@ def build_condition_profiles(session: Session) -> ConditionProfiles:
         regions[condition_id].append(region)
     for condition_id, slugs in regions.items():
         by_id[condition_id].regions = tuple(slugs)
+    codes: dict[int, list[str]] = defaultdict(list)
+    for condition_id, code in session.exec(
+        select(ConditionCode.condition_id, ConditionCode.code).order_by(
+            col(ConditionCode.condition_id), col(ConditionCode.position)
+        )
+    ):
+        codes[condition_id].append(code)
+    for condition_id, its_codes in codes.items():
+        by_id[condition_id].codes = tuple(its_codes)
     ordered = list(by_id.values())
     return ConditionProfiles(
         regions=read_regions(session),

@@ -69,6 +69,12 @@ class PriorFactorPublic(BaseModel):
     factor: float = Field(examples=[10.0])
 
 
+class CodePublic(BaseModel):
+    system: str = Field(examples=["ICD-10-CM"])
+    code: str = Field(examples=["M76.5"])
+    display: str | None = Field(default=None, examples=["Patellar tendinitis"])
+
+
 class ConditionPublic(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
     source_id: str | None = Field(
@@ -89,6 +95,11 @@ class ConditionPublic(BaseModel):
     recovery: RecoveryPublic | None
     care_level: CareLevel = Field(description="Who should see it, at least.")
     cant_miss: bool = Field(description="Serious if missed; its warning signs come first.")
+    codes: list[CodePublic] = Field(
+        default_factory=list,
+        description="Its codes in clinical classifications (ICD-10-CM), checked against the "
+        "code list when the content was written.",
+    )
     regions: list[str] = Field(
         default_factory=list,
         description="The body regions it hurts in (slugs of `/v1/regions`), as its page names "

@@ -1,6 +1,7 @@
 """A condition as an editor sends it, and the revisions every edit keeps."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -97,6 +98,14 @@ class SourceInput(BaseModel):
     imported_at: datetime | None = Field(default=None, description="Read-only; kept by exports.")
 
 
+class CodeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system: Literal["ICD-10-CM"] = "ICD-10-CM"
+    code: str = Field(min_length=1, max_length=10, examples=["M76.5"])
+    display: str | None = Field(default=None, description="Read-only: the code list's words.")
+
+
 class ConditionInput(BaseModel):
     """A whole condition to store: the shape `GET /v1/conditions/{slug}` answers, so a client
     can read, change and send back. Read-only fields (`version`, `updated_at`, `disclaimer`,
@@ -138,6 +147,9 @@ class ConditionInput(BaseModel):
     recovery: RecoveryInput | None = None
     care_level: CareLevel = CareLevel.self_care
     cant_miss: bool = False
+    codes: list[CodeInput] = Field(
+        default_factory=list, max_length=10, description="ICD-10-CM codes of the condition."
+    )
     regions: list[RegionSlug] = Field(
         default_factory=list, max_length=20, description="Body regions it hurts in."
     )

@@ -13,6 +13,7 @@ from pydantic import (
 
 from app.models import CareLevel, Frequency
 from app.schemas.common import MAX_SYMPTOMS, NOT_A_DIAGNOSIS, RegionSlug, SymptomPhrase
+from app.schemas.conditions import CodePublic
 from app.schemas.symptoms import SymptomRef
 
 
@@ -168,6 +169,7 @@ class MatchedSymptom(BaseModel):
 class ConditionRef(BaseModel):
     slug: str = Field(examples=["hamstring-origin-problem"])
     name: str = Field(examples=["Hamstring origin problem"])
+    codes: list[CodePublic] = Field(default_factory=list, description="Its ICD-10-CM codes.")
     source_id: str | None = Field(
         default=None,
         description="Its id in the outside knowledge base it came from, such as OMIM:147791.",

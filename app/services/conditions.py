@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.cache.knowledge_cache import KnowledgeCache
-from app.core.errors import InvalidCursor
-from app.models import Condition
+from app.core.errors import InvalidContent, InvalidCursor
+from app.models import BodyRegion, Condition, ConditionRegion
 from app.ranking.profiles import load_condition_profiles
 from app.schemas.conditions import ConditionPage, ConditionPublic, ConditionSummary
 from app.schemas.symptoms import RegionList, RegionPublic
@@ -25,13 +25,29 @@ def get_condition(session: Session, slug: str) -> ConditionPublic:
 
 
 def list_conditions(
-    session: Session, *, q: str | None, limit: int, cursor: str | None
+    session: Session,
+    *,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+    region: str | None = None,
 ) -> ConditionPage:
-    """Conditions by name, or by relevance to ``q``; keyset pages so no row is seen twice."""
+    """Conditions by name, or by relevance to ``q``; keyset pages so no row is seen twice.
+    With ``region``, only the conditions that hurt in it or in a region below it."""
     position = _decode_cursor(cursor) if cursor else None
-    if q is not None and q.strip():
+    if q is not None and q.strip() and region is None:
         return _search(session, q, limit, position)
     query = select(Condition.slug, Condition.name, Condition.summary).order_by(col(Condition.slug))
+    if region is not None:
+        if q is not None and q.strip():
+            raise InvalidContent("Search (q) and region are not combined; ask for one of them.")
+        query = query.where(
+            col(Condition.id).in_(
+                select(ConditionRegion.condition_id).where(
+                    col(ConditionRegion.region_id).in_(_region_and_below(session, region))
+                )
+            )
+        )
     if position is not None:
         if not isinstance(position.get("slug"), str) or "rank" in position:
             raise InvalidCursor()
@@ -97,3 +113,21 @@ def list_regions(session: Session, cache: KnowledgeCache) -> RegionList:
             for region in profiles.regions.regions.values()
         ]
     )
+
+
+def _region_and_below(session: Session, slug: str) -> list[int]:
+    """The ids of a region and of every region below it; an unknown slug is a 422."""
+    rows = session.exec(select(BodyRegion.id, BodyRegion.slug, BodyRegion.parent_id)).all()
+    by_slug = {row_slug: id_ for id_, row_slug, _ in rows if id_ is not None}
+    if slug not in by_slug:
+        raise InvalidContent(f"{slug!r} is not a body region (see /v1/regions).")
+    children: dict[int, list[int]] = {}
+    for id_, _, parent in rows:
+        if id_ is not None and parent is not None:
+            children.setdefault(parent, []).append(id_)
+    found, waiting = [], [by_slug[slug]]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        waiting.extend(children.get(current, []))
+    return found

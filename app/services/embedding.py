@@ -31,6 +31,7 @@ FREQUENCY_NOTES = {
 class CardItem:
     text: str
     note: str = ""
+    link: str | None = None  # another card of this service (a look-alike it holds)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,10 @@ def card_sections(condition: ConditionPublic, chosen: set[str]) -> list[CardSect
             CardSection("causes", "Causes", [CardItem(cause.text) for cause in condition.causes])
         )
     if "differentials" in chosen:
-        items = [CardItem(item.name) for item in condition.differentials]
+        items = [
+            CardItem(item.name, link=f"/embed/conditions/{item.slug}" if item.slug else None)
+            for item in condition.differentials
+        ]
         sections.append(CardSection("differentials", "Other possible causes", items))
     for key, title, advice in (
         ("self_help", "Self help", condition.self_help),

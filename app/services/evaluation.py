@@ -173,6 +173,15 @@ class Evaluation:
         }
 
 
+def by_region(evaluation: Evaluation) -> dict[str, Evaluation]:
+    """The vignettes of each body region (as their authors placed them)."""
+    names = sorted({r.vignette.region for r in evaluation.results if r.vignette.region})
+    return {
+        name: Evaluation([r for r in evaluation.results if r.vignette.region == name])
+        for name in names
+    }
+
+
 def read_vignettes(path: Path) -> list[Vignette]:
     return VignetteFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))).vignette
 

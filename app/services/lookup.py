@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.cache.knowledge_cache import KnowledgeCache
 from app.core.errors import InvalidContent
+from app.ingest.codes import ICD_10_CM, icd_10_cm_display
 from app.language.mentions import find_mentions
 from app.language.placing import place_regions, unplaced_words
 from app.language.recognition import recognize, suggest_phrases
@@ -25,6 +26,7 @@ from app.ranking.model import (
     rank_candidates,
 )
 from app.ranking.profiles import ConditionProfiles, ListedSymptom, load_condition_profiles
+from app.schemas.conditions import CodePublic
 from app.schemas.lookup import (
     Candidate,
     ConditionRef,
@@ -296,7 +298,13 @@ def _listed(item: ListedSymptom, match: Match | None = None) -> MatchedSymptom:
 def _candidate(item: RankedCondition) -> Candidate:
     return Candidate(
         condition=ConditionRef(
-            slug=item.profile.slug, name=item.profile.name, source_id=item.profile.source_id
+            slug=item.profile.slug,
+            name=item.profile.name,
+            source_id=item.profile.source_id,
+            codes=[
+                CodePublic(system=ICD_10_CM, code=code, display=icd_10_cm_display(code))
+                for code in item.profile.codes
+            ],
         ),
         score=round(item.score, 4),
         matched=[_listed(match.listed, match) for match in item.matched],

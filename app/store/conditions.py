@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionNotFound
+from app.ingest.codes import ICD_10_CM, icd_10_cm_display
 from app.ingest.document import DocumentError
 from app.ingest.drafting import ConditionDraft, DocumentSource, draft_condition
 from app.language.text import make_slug
@@ -20,6 +21,7 @@ from app.models import (
     Cause,
     Condition,
     ConditionAlias,
+    ConditionCode,
     ConditionPriorFactor,
     ConditionRegion,
     ConditionRevision,
@@ -36,6 +38,7 @@ from app.models import (
 from app.schemas.conditions import (
     AdvicePublic,
     CausePublic,
+    CodePublic,
     ConditionPublic,
     ConditionSymptomPublic,
     DifferentialPublic,
@@ -64,6 +67,10 @@ class ImportOutcome:
     causes: int
     differentials: int
     advice: int
+    # How the page was read, for the importer to say: lines kept as symptoms of their own
+    # (the vocabulary does not know them, or not all they say), and a name from the file.
+    own_symptoms: tuple[str, ...] = ()
+    named_from_file: bool = False
 
 
 def import_condition_documents(
@@ -143,6 +150,7 @@ def write_condition(
             ConditionAlias,
             ConditionPriorFactor,
             ConditionRegion,
+            ConditionCode,
         ):
             session.exec(delete(child).where(col(child.condition_id) == condition.id))
     condition.version = version
@@ -293,6 +301,10 @@ def _write_children(
             )
         )
     _write_regions(session, condition_id, document_id, draft, symptom_ids)
+    for position, code in enumerate(draft.meta.codes):
+        session.add(
+            ConditionCode(condition_id=condition_id, system=ICD_10_CM, code=code, position=position)
+        )
     session.flush()
 
 
@@ -376,6 +388,8 @@ def _outcome(source: DocumentSource, draft: ConditionDraft, status: ImportStatus
         causes=len(draft.causes),
         differentials=len(draft.differentials),
         advice=len(draft.advice),
+        own_symptoms=tuple(symptom.name for symptom in draft.symptoms if not symptom.in_vocabulary),
+        named_from_file=draft.named_from_file,
     )
 
 
@@ -525,6 +539,14 @@ def read_condition(session: Session, slug: str) -> ConditionPublic:
         recovery=recovery,
         care_level=condition.care_level,
         cant_miss=condition.cant_miss,
+        codes=[
+            CodePublic(system=row.system, code=row.code, display=icd_10_cm_display(row.code))
+            for row in session.exec(
+                select(ConditionCode)
+                .where(ConditionCode.condition_id == condition.id)
+                .order_by(col(ConditionCode.position))
+            )
+        ],
         regions=list(
             session.exec(
                 select(BodyRegion.slug)

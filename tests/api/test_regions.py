@@ -15,3 +15,16 @@ def test_the_hierarchy_with_the_conditions_of_each_region(client: TestClient) ->
     assert regions["buttock"]["conditions"] >= 8
     # A region counts the conditions of the regions below it.
     assert regions["thigh"]["conditions"] >= regions["back-thigh"]["conditions"]
+
+
+def test_conditions_of_a_region_include_those_below_it(client: TestClient) -> None:
+    hip = [item["slug"] for item in client.get("/v1/conditions?region=hip").json()["items"]]
+    assert hip == ["gluteal-tendinopathy", "stress-fracture-of-the-pelvis-or-hip"]
+    thigh = {item["slug"] for item in client.get("/v1/conditions?region=thigh").json()["items"]}
+    assert "hamstring-muscle-strain" in thigh  # the back of the thigh is below the thigh
+
+
+def test_an_unknown_region_is_a_422(client: TestClient) -> None:
+    response = client.get("/v1/conditions?region=elbw")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"

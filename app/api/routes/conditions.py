@@ -77,19 +77,31 @@ async def read_conditions(
             examples=["buttock running"],
         ),
     ] = None,
+    region: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+            description="Only conditions that hurt in this body region or one below it "
+            "(`knee` includes the front of the knee); slugs from `/v1/regions`.",
+            examples=["knee"],
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
     cursor: Annotated[
         str | None,
         Query(max_length=500, description="The `next_cursor` of the previous page."),
     ] = None,
 ) -> Response:
-    """Conditions in alphabetical order of slug, or the ones matching `q`, a page at a time.
-    Follow `next_cursor` until it is null to see them all."""
+    """Conditions in alphabetical order of slug, or the ones matching `q`, or those of a body
+    `region`, a page at a time. Follow `next_cursor` until it is null to see them all."""
     return await answer_from_base(
         request,
         FromTheBase(),
         lambda session: (
-            list_conditions(session, q=q, limit=limit, cursor=cursor).model_dump_json().encode()
+            list_conditions(session, q=q, limit=limit, cursor=cursor, region=region)
+            .model_dump_json()
+            .encode()
         ),
     )
 

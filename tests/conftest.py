@@ -1,8 +1,9 @@
 import os
 import shutil
 import signal
+import tomllib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.db import create_db_engine, upgrade_to_head
 from app.ingest.drafting import DocumentSource
 from app.main import create_app
-from app.services.importing import load_default_knowledge, load_vocabulary_file
+from app.services.importing import load_default_knowledge, load_vocabulary_file, read_source
 from app.services.keys import Scope, create_key
 from app.store.conditions import ImportOutcome, import_condition_documents
 from tests.live_server import free_port, serve
@@ -76,20 +77,84 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     made.close()
 
 
-@pytest.fixture(scope="session")
-def knowledge_template(databases: Databases) -> str:
-    """The default knowledge base, migrated and loaded once; each test gets its own copy."""
+def _template(databases: Databases, load: Callable[[Session], object]) -> str:
+    """A database migrated and loaded once, for tests to copy."""
     url = databases.new()
     engine = create_db_engine(url)
     upgrade_to_head(engine)
     with Session(engine) as session:
-        load_default_knowledge(session, DATA_DIR)
+        load(session)
         session.commit()
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def knowledge_template(databases: Databases) -> str:
+    """The default knowledge base, migrated and loaded once; each test gets its own copy."""
+    return _template(databases, lambda session: load_default_knowledge(session, DATA_DIR))
+
+
+# The eleven pages the service began with (the buttock, hip and back of the thigh): a base that
+# holds one corner of the body, for what must hold however little a base covers.
+CORNER = (
+    "hamstring-origin-problem",
+    "proximal-hamstring-tendinopathy",
+    "hamstring-muscle-strain",
+    "partial-proximal-hamstring-tear",
+    "avulsion-of-the-ischial-tuberosity",
+    "ischial-bursitis",
+    "piriformis-syndrome",
+    "referred-pain-from-the-lower-back",
+    "sacroiliac-joint-pain",
+    "gluteal-tendinopathy",
+    "stress-fracture-of-the-pelvis-or-hip",
+)
+
+
+@pytest.fixture(scope="session")
+def corner_template(databases: Databases) -> str:
+    """The vocabulary and the eleven pages of one corner of the body, loaded once."""
+
+    def load(session: Session) -> None:
+        load_vocabulary_file(session, DATA_DIR)
+        sources = [
+            read_source(
+                DATA_DIR / "conditions" / f"{slug}.md",
+                provenance="The project's own page",
+                reviewed_on=None,
+            )
+            for slug in CORNER
+        ]
+        import_condition_documents(session, sources)
+
+    return _template(databases, load)
+
+
+@pytest.fixture
+def corner_settings(databases: Databases, corner_template: str) -> Iterator[Settings]:
+    url = databases.new(template=corner_template)
+    yield Settings(database_url=url, data_dir=DATA_DIR, load_default_knowledge=False)
+    databases.drop(url)
+
+
+@pytest.fixture
+def corner_session(corner_settings: Settings) -> Iterator[Session]:
+    """A session on a base that holds only the buttock, hip and back of the thigh."""
+    engine = create_db_engine(corner_settings.database_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def corner_client(corner_settings: Settings) -> Iterator[TestClient]:
+    """A service whose base holds only the buttock, hip and back of the thigh."""
+    with TestClient(create_app(corner_settings)) as test_client:
+        yield test_client
 
 
 @pytest.fixture
@@ -219,3 +284,9 @@ def issue_key(client: TestClient, *scopes: str, name: str | None = None) -> dict
         )
         session.commit()
     return {"Authorization": f"Bearer {issued.secret}"}
+
+
+def default_pages() -> int:
+    """How many condition pages the default knowledge base lists."""
+    manifest = tomllib.loads((DATA_DIR / "knowledge.toml").read_text(encoding="utf-8"))
+    return len(manifest["document"])

@@ -75,6 +75,30 @@ COMPOUNDS = {
     ("back", "leg"): "backleg",
     ("back", "knee"): "backknee",
     ("back", "passag"): "backpassag",
+    # "The back of my heel" is the heel, "the back seat" a seat, and "came back" a return:
+    # none of them is the back.
+    ("back", "heel"): "backheel",
+    ("back", "ankl"): "backankl",
+    ("back", "calf"): "backcalf",
+    ("back", "arm"): "backarm",
+    ("back", "hand"): "backhand",
+    ("back", "wrist"): "backwrist",
+    ("back", "neck"): "backneck",
+    ("back", "head"): "backhead",
+    ("back", "shoulder"): "backshoulder",
+    ("back", "seat"): "backseat",
+    ("arch", "back"): "archback",  # "arching my back" is not the arch of the foot
+    ("back", "tooth"): "backtooth",
+    ("back", "teeth"): "backteeth",
+    ("came", "back"): "cameback",
+    ("come", "back"): "comeback",
+    ("went", "back"): "wentback",
+    ("got", "back"): "gotback",
+    ("get", "back"): "getback",
+    ("go", "back"): "goback",
+    ("lean", "back"): "leanback",
+    ("bent", "back"): "bentback",
+    ("bend", "back"): "bendback",
 }
 
 

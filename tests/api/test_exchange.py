@@ -10,13 +10,13 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.config import Settings, get_settings
 from app.main import create_app
-from tests.conftest import DATA_DIR, issue_key
+from tests.conftest import DATA_DIR, default_pages, issue_key
 
 
 def test_the_api_export_has_everything(client: TestClient) -> None:
     body = client.get("/v1/export").json()
     assert body["format"] == "condition-knowledge-service/1"
-    assert len(body["conditions"]) == 11
+    assert len(body["conditions"]) == default_pages()
     assert len(body["vocabulary"]["symptoms"]) > 50
 
 
@@ -72,7 +72,7 @@ def test_export_to_stdout(
     result = CliRunner().invoke(cli, ["export"])
     get_settings.cache_clear()
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)["conditions"]) == 11
+    assert len(json.loads(result.stdout)["conditions"]) == default_pages()
 
 
 def test_a_broken_export_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

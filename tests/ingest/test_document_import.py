@@ -189,11 +189,11 @@ class TestFormatVariants:
         self, session: Session
     ) -> None:
         page = SMALL_PAGE.replace(
-            "1. Pain when", "1. A clicking feeling deep in the hip\n1. Pain when"
+            "1. Pain when", "1. A fizzing feeling deep in the elbow\n1. Pain when"
         )
         condition = get_condition(session, import_text(session, page).slug)
-        unknown = [s for s in condition.symptoms if s.slug == "a-clicking-feeling-deep-in-the-hip"]
-        assert unknown and unknown[0].name == "A clicking feeling deep in the hip"
+        unknown = [s for s in condition.symptoms if s.slug == "a-fizzing-feeling-deep-in-the-elbow"]
+        assert unknown and unknown[0].name == "A fizzing feeling deep in the elbow"
 
     def test_differentials_link_to_conditions_in_the_base(self, session: Session) -> None:
         outcome = import_text(session, OWN_PAGE.read_text(), file_name=OWN_PAGE.name)

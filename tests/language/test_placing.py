@@ -56,7 +56,12 @@ class TestPlacing:
         index = _with_regions()
         text = "came back from holiday last week and now my kneecap aches"
         placed = {r.region: r.complaint for r in place_regions(index, text, [])}
-        assert placed == {"lower-back": False, "front-knee": True}
+        # "Came back" is a return, not the back; the kneecap aches.
+        assert placed == {"front-knee": True}
+        [back] = place_regions(index, "my back has been aching since the weekend", [])
+        assert back.region == "lower-back" and back.complaint
+        far = "my back is where I carry the bag, and after the long walk my knee aches"
+        assert {r.region: r.complaint for r in place_regions(index, far, [])}["lower-back"] is False
 
     def test_a_region_said_to_be_fine_is_no_complaint(self) -> None:
         index = _with_regions()

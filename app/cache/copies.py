@@ -52,9 +52,16 @@ class Copies(Generic[Built]):
         self._copy: _Copy[Built] | None = None
         self._building = threading.Lock()
 
-    def get(self, session: Session) -> Built:
-        wanted = self._depends_on.key(read_knowledge_state(session))
+    def get(self, session: Session, trusted: KnowledgeState | None = None) -> Built:
+        """The copy for the version the session sees. With ``trusted`` (the process's current
+        snapshot of the version, which every answer's key is at most), a kept copy at least that
+        new is returned without reading the version again; a writer always reads its own."""
         copy = self._copy
+        writing = is_writing(session)
+        if trusted is not None and not writing and copy is not None:
+            if _at_least(copy.key, self._depends_on.key(trusted)):
+                return copy.built
+        wanted = self._depends_on.key(read_knowledge_state(session))
         if copy is not None and _at_least(copy.key, wanted):
             return copy.built
         with self._building:
@@ -64,7 +71,7 @@ class Copies(Generic[Built]):
             built = self._build(session)
             # A writer's transaction may have moved the version itself: what it sees could be
             # rolled back, and its number given to another write. It gets a copy of its own.
-            if not is_writing(session):
+            if not writing:
                 self._copy = _Copy(wanted, built)
         return built
 

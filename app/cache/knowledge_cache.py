@@ -42,7 +42,7 @@ class KnowledgeCache:
             copies = self._copies.get(build)
             if copies is None:
                 copies = self._copies[build] = Copies(build, depends_on)
-        return cast(Built, copies.get(session))
+        return cast(Built, copies.get(session, self.versions.trusted()))
 
     def committed_write(self) -> None:
         """A unit of work of this process has committed a write: trust no snapshot from before."""

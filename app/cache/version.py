@@ -106,6 +106,16 @@ class VersionSnapshots:
             self._renewing_since = now
             return None
 
+    def trusted(self) -> KnowledgeState | None:
+        """The moment's version, if it is still trusted (no side effect, no database)."""
+        with self._guard:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.generation != self._generation:
+                return None
+            if self._clock() - snapshot.taken_at >= self._recheck:
+                return None
+            return snapshot.knowledge
+
     def snapshot(self, session: Session, *, fresh: bool = False) -> Snapshot:
         """The versions, from the moment's snapshot; ``fresh`` reads them in the session itself
         (a writer answering with what it has just written, before it commits), and keeps

@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
             warming.run()
         else:
             warming.start()
+        # Kept so that whoever must wait for it (an operator's schema change, a test) can.
+        app.state.warming = warming
         try:
             yield
         finally:

@@ -75,10 +75,6 @@ class Copies(Generic[Built]):
                 self._copy = _Copy(wanted, built)
         return built
 
-    def peek(self) -> Built | None:
-        copy = self._copy
-        return copy.built if copy is not None else None
-
 
 def _at_least(have: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
     return all(mine >= theirs for mine, theirs in zip(have, wanted, strict=True))

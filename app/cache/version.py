@@ -36,10 +36,6 @@ class KnowledgeState:
     def token(self) -> str:
         return f"{self.vocabulary}.{self.conditions}"
 
-    def covers(self, other: "KnowledgeState") -> bool:
-        """Whether this version is at least as new as ``other`` in both counters."""
-        return self.vocabulary >= other.vocabulary and self.conditions >= other.conditions
-
 
 @dataclass(frozen=True)
 class ConditionState:
@@ -143,15 +139,6 @@ class VersionSnapshots:
 
     def knowledge(self, session: Session, *, fresh: bool = False) -> KnowledgeState:
         return self.snapshot(session, fresh=fresh).knowledge
-
-    def cached_condition(self, slug: str) -> tuple[ConditionState, KnowledgeState] | None:
-        """A condition's versions from the moment's snapshot; None when the database must
-        answer."""
-        snapshot = self.current()
-        row = snapshot.conditions.get(slug) if snapshot else None
-        if snapshot is None or row is None:
-            return None
-        return ConditionState(slug, row[0], row[1]), snapshot.knowledge
 
     def condition(self, session: Session, slug: str, *, fresh: bool = False) -> ConditionState:
         snapshot = self.snapshot(session, fresh=fresh)

@@ -6,9 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-$(VENV)/.installed: pyproject.toml
+# The service's own dependencies only: serving needs none of the test tools.
+$(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# The test tools (pytest, ruff, mypy, Playwright, ...) on top.
+$(VENV)/.installed: $(VENV)/.runtime
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -16,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: serve test test-sqlite test-postgres lint browser
-serve: $(VENV)/.installed
+serve: $(VENV)/.runtime
 	$(PY) -m app serve
 
 lint: $(VENV)/.installed
@@ -28,7 +34,7 @@ lint: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 		else \
 			echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 		fi; }

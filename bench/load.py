@@ -5,7 +5,11 @@ base, and a bare FastAPI app that answers the same condition JSON from memory (t
 wrk (Debian's package) drives each at the same concurrency, in the same run, and the table
 gives every endpoint's throughput as a share of the ceiling's.
 
-    .venv/bin/python bench/load.py [--connections 32] [--seconds 10]
+    .venv/bin/python bench/load.py [--connections 32] [--seconds 10] [--scale 8]
+
+With ``--scale N`` (8 by default) the same table is measured a second time over a base N times
+larger (every page N times, each copy renamed, its aliases too), so the two tables side by side
+show whether reads, searches and lookups keep their share of the ceiling as the base grows.
 """
 
 import argparse
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import httpx2
@@ -40,7 +45,8 @@ def start(command: list[str], environment: dict[str, str], url: str) -> subproce
         command, cwd=ROOT, env=os.environ | environment, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    # A base eight times larger is imported at start-up, which takes a while.
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             if httpx2.get(url, timeout=1).status_code == 200:
@@ -67,30 +73,42 @@ def wrk(
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=10)
-    arguments = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    work = Path(tempfile.mkdtemp(prefix="kb-load-"))
-    service_port, ceiling_port = free_port(), free_port()
-    service_url = f"http://127.0.0.1:{service_port}"
-    ceiling_url = f"http://127.0.0.1:{ceiling_port}"
-    service = start(
-        [sys.executable, "-m", "app", "serve"],
-        {"KB_DATABASE_URL": f"sqlite:///{work / 'kb.sqlite3'}", "KB_PORT": str(service_port)},
-        f"{service_url}/readyz",
-    )
-    body = httpx2.get(f"{service_url}/v1/conditions/{SLUG}").content
-    (work / "condition.json").write_bytes(body)
-    ceiling = start(
-        [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port", str(ceiling_port),
-         "--log-level", "warning", "--no-access-log"],
-        {"KB_CEILING_BODY": str(work / "condition.json")},
-        f"{ceiling_url}/v1/conditions/{SLUG}",
-    )  # fmt: skip
+def scaled_data(work: Path, factor: int) -> Path:
+    """A copy of the default data directory whose manifest lists every page ``factor`` times:
+    copy k of a page is named "NAME (variant k)", and so are its aliases, so every copy is a
+    condition of its own with the same content."""
+    source = ROOT / "data"
+    target = work / f"data-x{factor}"
+    shutil.copytree(source, target)
+    manifest_text = (source / "knowledge.toml").read_text()
+    manifest = tomllib.loads(manifest_text)
+    entries = []
+    for document in manifest["document"]:
+        text = (source / document["path"]).read_text()
+        for copy in range(2, factor + 1):
+            suffix = f" (variant {copy})"
+            front, separator, body = text.partition("\n+++\n")
+            aliases = re.search(r"aliases = \[(.*?)\]", front, flags=re.S)
+            if aliases is not None:
+                renamed = re.sub(r'"([^"]*)"', rf'"\1{suffix}"', aliases.group(1))
+                front = front[: aliases.start(1)] + renamed + front[aliases.end(1) :]
+            body = re.sub(r"^# (.+)$", rf"# \1{suffix}", body, count=1, flags=re.M)
+            path = Path(document["path"]).with_name(f"{Path(document['path']).stem}-{copy}.md")
+            (target / path).write_text(front + separator + body)
+            provenance = json.dumps(document["provenance"])
+            entries.append(
+                f'\n[[document]]\npath = "{path}"\nprovenance = {provenance}'
+                f"\nreviewed_on = {document['reviewed_on']}\n"
+            )
+    (target / "knowledge.toml").write_text(manifest_text + "".join(entries))
+    return target
+
+
+def measure(
+    service_url: str, ceiling_read: str, work: Path, *, connections: int, seconds: int
+) -> list[tuple[str, dict[str, float]]]:
+    """Every endpoint at the same load, right after the ceiling; each warmed for a second first,
+    as a service in steady state is."""
     lookup_script = work / "lookup.lua"
     lookup_script.write_text(
         'wrk.method = "POST"\n'
@@ -115,35 +133,32 @@ def main() -> None:
         "  return wrk.format('POST', nil, {['Content-Type'] = 'application/json'}, body)\n"
         "end\n"
     )
-    load = {"connections": arguments.connections, "seconds": arguments.seconds}
-    warm = {"connections": arguments.connections, "seconds": 1}
-    ceiling_read = f"{ceiling_url}/v1/conditions/{SLUG}"
-    try:
-        # Each endpoint is warmed for a second first, as a service in steady state is.
-        for url, script in (
-            (ceiling_read, None),
-            (f"{service_url}/v1/conditions/{SLUG}", None),
-            (f"{service_url}/v1/conditions?q=buttock", None),
-            (f"{service_url}/v1/lookup", lookup_script),
-        ):
-            wrk(url, script=script, **warm)
-        rows = [
-            ("ceiling: same JSON from memory", wrk(ceiling_read, **load)),
-            ("GET /v1/conditions/{slug}", wrk(f"{service_url}/v1/conditions/{SLUG}", **load)),
-            ("GET /v1/conditions?q=buttock", wrk(f"{service_url}/v1/conditions?q=buttock", **load)),
-            ("POST /v1/lookup", wrk(f"{service_url}/v1/lookup", script=lookup_script, **load)),
-            (
-                "POST /v1/lookup, every one new",
-                wrk(f"{service_url}/v1/lookup", script=new_questions, **load),
-            ),
-        ]
-    finally:
-        for process in (service, ceiling):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+    read = f"{service_url}/v1/conditions/{SLUG}"
+    search = f"{service_url}/v1/conditions?q=buttock"
+    lookup = f"{service_url}/v1/lookup"
+    for url, script in (
+        (ceiling_read, None),
+        (read, None),
+        (search, None),
+        (lookup, lookup_script),
+    ):
+        wrk(url, script=script, connections=connections, seconds=1)
+
+    def under_load(url: str, script: Path | None = None) -> dict[str, float]:
+        return wrk(url, script=script, connections=connections, seconds=seconds)
+
+    return [
+        ("ceiling: same JSON from memory", under_load(ceiling_read)),
+        ("GET /v1/conditions/{slug}", under_load(read)),
+        ("GET /v1/conditions?q=buttock", under_load(search)),
+        ("POST /v1/lookup", under_load(lookup, lookup_script)),
+        ("POST /v1/lookup, every one new", under_load(lookup, new_questions)),
+    ]
+
+
+def print_table(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
     top = rows[0][1]["rps"]
-    print(f"{arguments.connections} connections, {arguments.seconds} s each, one uvicorn worker")
+    print(title)
     print(
         f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>11} {'errors':>7}"
     )
@@ -152,6 +167,70 @@ def main() -> None:
             f"{label:34} {figures['rps']:9.0f} {figures['p50']:8.2f} {figures['p99']:8.2f} "
             f"{figures['rps'] / top:11.2f} {figures['errors']:7.0f}"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--scale", type=int, default=8, help="1 measures the default base only")
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="kb-load-"))
+    ceiling_port = free_port()
+    ceiling_url = f"http://127.0.0.1:{ceiling_port}"
+    ceiling_read = f"{ceiling_url}/v1/conditions/{SLUG}"
+    bases = [("default base", ROOT / "data")]
+    if arguments.scale > 1:
+        bases.append((f"base x{arguments.scale}", scaled_data(work, arguments.scale)))
+    tables = []
+    ceiling = None
+    try:
+        for label, data_dir in bases:
+            port = free_port()
+            service_url = f"http://127.0.0.1:{port}"
+            started = time.monotonic()
+            service = start(
+                [sys.executable, "-m", "app", "serve"],
+                {
+                    "KB_DATABASE_URL": f"sqlite:///{work / (label.replace(' ', '-') + '.sqlite3')}",
+                    "KB_DATA_DIR": str(data_dir),
+                    "KB_PORT": str(port),
+                },
+                f"{service_url}/readyz",
+            )
+            ready_after = time.monotonic() - started
+            try:
+                if ceiling is None:
+                    body = httpx2.get(f"{service_url}/v1/conditions/{SLUG}").content
+                    (work / "condition.json").write_bytes(body)
+                    ceiling = start(
+                        [sys.executable, "-m", "uvicorn", "bench.ceiling_app:app", "--port",
+                         str(ceiling_port), "--log-level", "warning", "--no-access-log"],
+                        {"KB_CEILING_BODY": str(work / "condition.json")},
+                        ceiling_read,
+                    )  # fmt: skip
+                rows = measure(
+                    service_url,
+                    ceiling_read,
+                    work,
+                    connections=arguments.connections,
+                    seconds=arguments.seconds,
+                )
+                pages = len(tomllib.loads((data_dir / "knowledge.toml").read_text())["document"])
+                tables.append((f"{label}: {pages} conditions, ready in {ready_after:.0f} s", rows))
+            finally:
+                service.send_signal(signal.SIGTERM)
+                service.wait(timeout=30)
+    finally:
+        if ceiling is not None:
+            ceiling.send_signal(signal.SIGTERM)
+            ceiling.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{arguments.connections} connections, {arguments.seconds} s each, one uvicorn worker")
+    for title, rows in tables:
+        print_table(title, rows)
 
 
 if __name__ == "__main__":

@@ -55,16 +55,20 @@ def load_vocabulary_file(session: Session, data_dir: Path) -> bool:
     return apply_vocabulary(session, vocabulary, provenance=manifest.vocabulary.provenance)
 
 
-def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutcome]:
-    """The vocabulary and every page the manifest lists, in one unit of work."""
-    manifest = _read_manifest(data_dir)
-    load_vocabulary_file(session, data_dir)
-    sources = [
+def manifest_sources(data_dir: Path) -> list[DocumentSource]:
+    """Every page the manifest lists, read and decoded, with its provenance."""
+    return [
         read_source(
             data_dir / entry.path, provenance=entry.provenance, reviewed_on=entry.reviewed_on
         )
-        for entry in manifest.document
+        for entry in _read_manifest(data_dir).document
     ]
+
+
+def load_default_knowledge(session: Session, data_dir: Path) -> list[ImportOutcome]:
+    """The vocabulary and every page the manifest lists, in one unit of work."""
+    sources = manifest_sources(data_dir)
+    load_vocabulary_file(session, data_dir)
     return import_condition_documents(session, sources)
 
 

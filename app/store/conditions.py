@@ -4,8 +4,9 @@ linked), and the read model of one condition."""
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from app.core.errors import ConditionNotFound
@@ -47,7 +48,7 @@ from app.schemas.conditions import (
     SourcePublic,
 )
 from app.store import search_index
-from app.store.documents import utcnow
+from app.store.documents import execute_many, utcnow
 from app.store.version import bump_version
 
 
@@ -226,86 +227,97 @@ def _write_children(
     session: Session, condition_id: int, document_id: int, draft: ConditionDraft
 ) -> None:
     symptom_ids = _symptom_ids(session, draft, document_id)
-    for position, symptom in enumerate(draft.symptoms):
-        session.add(
-            ConditionSymptom(
-                condition_id=condition_id,
-                symptom_id=symptom_ids[symptom.slug],
-                frequency=symptom.frequency,
-                text=symptom.text,
-                position=position,
-                document_id=document_id,
-            )
-        )
-    for position, cause in enumerate(draft.causes):
-        session.add(
-            Cause(
-                condition_id=condition_id,
-                kind=cause.kind,
-                text=cause.text,
-                source_text=cause.source_text,
-                position=position,
-                document_id=document_id,
-            )
-        )
-    for position, differential in enumerate(draft.differentials):
-        session.add(
-            Differential(
-                condition_id=condition_id,
-                name=differential.name,
-                note=differential.note,
-                related_slug=differential.related_slug,
-                position=position,
-                document_id=document_id,
-            )
-        )
-    for alias in draft.meta.aliases:
-        session.add(
-            ConditionAlias(
-                condition_id=condition_id,
-                name=alias,
-                slug=make_slug(alias),
-                document_id=document_id,
-            )
-        )
-    for band in draft.meta.age:
-        session.add(
-            ConditionPriorFactor(
-                condition_id=condition_id,
-                kind=PriorFactorKind.age,
-                age_min=band.min,
-                age_max=band.max,
-                factor=band.factor,
-                document_id=document_id,
-            )
-        )
-    for sex, factor in draft.meta.sex.model_dump().items():
-        if factor != 1.0:
-            session.add(
-                ConditionPriorFactor(
-                    condition_id=condition_id,
-                    kind=PriorFactorKind.sex,
-                    sex=sex,
-                    factor=factor,
-                    document_id=document_id,
-                )
-            )
-    for position, (kind, advice_text) in enumerate(draft.advice):
-        session.add(
-            Advice(
-                condition_id=condition_id,
-                kind=kind,
-                text=advice_text,
-                position=position,
-                document_id=document_id,
-            )
-        )
+    of_page = {"condition_id": condition_id, "document_id": document_id}
+    execute_many(
+        session,
+        insert(ConditionSymptom),
+        [
+            {
+                **of_page,
+                "symptom_id": symptom_ids[symptom.slug],
+                "frequency": symptom.frequency,
+                "frequency_value": None,
+                "text": symptom.text,
+                "position": position,
+            }
+            for position, symptom in enumerate(draft.symptoms)
+        ],
+    )
+    execute_many(
+        session,
+        insert(Cause),
+        [
+            {
+                **of_page,
+                "kind": cause.kind,
+                "text": cause.text,
+                "source_text": cause.source_text,
+                "position": position,
+            }
+            for position, cause in enumerate(draft.causes)
+        ],
+    )
+    execute_many(
+        session,
+        insert(Differential),
+        [
+            {
+                **of_page,
+                "name": differential.name,
+                "note": differential.note,
+                "related_slug": differential.related_slug,
+                "related_condition_id": None,
+                "position": position,
+            }
+            for position, differential in enumerate(draft.differentials)
+        ],
+    )
+    execute_many(
+        session,
+        insert(ConditionAlias),
+        [{**of_page, "name": alias, "slug": make_slug(alias)} for alias in draft.meta.aliases],
+    )
+    factors: list[dict[str, Any]] = [
+        {
+            **of_page,
+            "kind": PriorFactorKind.age,
+            "age_min": band.min,
+            "age_max": band.max,
+            "sex": None,
+            "factor": band.factor,
+        }
+        for band in draft.meta.age
+    ]
+    factors += [
+        {
+            **of_page,
+            "kind": PriorFactorKind.sex,
+            "age_min": None,
+            "age_max": None,
+            "sex": sex,
+            "factor": factor,
+        }
+        for sex, factor in draft.meta.sex.model_dump().items()
+        if factor != 1.0
+    ]
+    execute_many(session, insert(ConditionPriorFactor), factors)
+    execute_many(
+        session,
+        insert(Advice),
+        [
+            {**of_page, "kind": kind, "text": advice_text, "position": position}
+            for position, (kind, advice_text) in enumerate(draft.advice)
+        ],
+    )
     _write_regions(session, condition_id, document_id, draft, symptom_ids)
-    for position, code in enumerate(draft.meta.codes):
-        session.add(
-            ConditionCode(condition_id=condition_id, system=ICD_10_CM, code=code, position=position)
-        )
-    session.flush()
+    execute_many(
+        session,
+        insert(ConditionCode),
+        [
+            {"condition_id": condition_id, "system": ICD_10_CM, "code": code, "position": position}
+            for position, code in enumerate(draft.meta.codes)
+        ],
+    )
 
 
 def _write_regions(
@@ -347,10 +359,14 @@ def _write_regions(
                 and symptom_ids[symptom.slug] in felt_in
             )
         )
-    for region_id in chosen:
-        session.add(
-            ConditionRegion(condition_id=condition_id, region_id=region_id, declared=declared)
-        )
+    execute_many(
+        session,
+        insert(ConditionRegion),
+        [
+            {"condition_id": condition_id, "region_id": region_id, "declared": declared}
+            for region_id in chosen
+        ],
+    )
 
 
 def _file_of(session: Session, document_id: int) -> str:
@@ -363,18 +379,26 @@ def _symptom_ids(session: Session, draft: ConditionDraft, document_id: int) -> d
     ids = dict(
         session.exec(select(Symptom.slug, Symptom.id).where(col(Symptom.slug).in_(slugs))).all()
     )
-    for symptom in draft.symptoms:
-        if symptom.slug in ids:
-            continue
+    missing = {symptom.slug: symptom for symptom in draft.symptoms if symptom.slug not in ids}
+    for symptom in missing.values():
         if symptom.in_vocabulary:
             raise LookupError(f"the vocabulary symptom {symptom.slug!r} is not in the database")
-        row = Symptom(slug=symptom.slug, name=symptom.name, document_id=document_id)
-        session.add(row)
-        session.flush()
-        # A page's own symptom is named by the vocabulary's in-memory copy too.
+    if missing:
+        execute_many(
+            session,
+            insert(Symptom),
+            [
+                {"slug": symptom.slug, "name": symptom.name, "document_id": document_id}
+                for symptom in missing.values()
+            ],
+        )
+        ids.update(
+            session.exec(
+                select(Symptom.slug, Symptom.id).where(col(Symptom.slug).in_(list(missing)))
+            ).all()
+        )
+        # A page's own symptoms are named by the vocabulary's in-memory copy too.
         bump_version(session, vocabulary=True)
-        assert row.id is not None
-        ids[symptom.slug] = row.id
     return {slug: symptom_id for slug, symptom_id in ids.items() if symptom_id is not None}
 
 

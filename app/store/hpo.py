@@ -10,7 +10,7 @@ one replaces them wholesale.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -36,6 +36,7 @@ from app.models import (
     SynonymKind,
 )
 from app.store import search_index
+from app.store.documents import execute_many
 from app.store.version import bump_version
 
 SOURCE_KEY = "hpo"
@@ -162,7 +163,7 @@ def _drop_retired_terms(session: Session, ontology: Ontology) -> None:
         )
         if source_id not in live
     ]
-    _execute_many(
+    execute_many(
         session,
         delete(Symptom).where(col(Symptom.id) == bindparam("row_id")),
         [{"row_id": row_id} for row_id in retired],
@@ -205,11 +206,6 @@ def _write_source(session: Session, version: str, document_id: int) -> None:
     session.flush()
 
 
-def _execute_many(session: Session, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(statement, list(rows))
-
-
 def _write_terms(
     session: Session, ontology: Ontology, document_id: int, progress: Progress
 ) -> dict[str, int]:
@@ -241,8 +237,8 @@ def _write_terms(
         for term in terms.values()
         if term.id in stored and stored[term.id][1] != term.name
     ]
-    _execute_many(session, insert(Symptom), new_rows)
-    _execute_many(
+    execute_many(session, insert(Symptom), new_rows)
+    execute_many(
         session,
         update(Symptom)
         .where(col(Symptom.id) == bindparam("row_id"))
@@ -297,10 +293,10 @@ def _write_synonyms(
         if row.symptom_id in ontology_symptoms
     }
     gone = [{"row_id": row_id} for key, row_id in stored.items() if key not in wanted]
-    _execute_many(
+    execute_many(
         session, delete(SymptomSynonym).where(col(SymptomSynonym.id) == bindparam("row_id")), gone
     )
-    _execute_many(
+    execute_many(
         session,
         insert(SymptomSynonym),
         [
@@ -335,7 +331,7 @@ def _write_parents(
                 tuple_(col(SymptomParent.symptom_id), col(SymptomParent.parent_id)).in_(gone)
             )
         )
-    _execute_many(
+    execute_many(
         session,
         insert(SymptomParent),
         [
@@ -413,12 +409,12 @@ def _write_diseases(
     removed = [row_id for key, (row_id, _, _) in stored.items() if key not in diseases]
     for row_id in removed:
         search_index.remove_row(connection, row_id)
-    _execute_many(
+    execute_many(
         session,
         delete(Condition).where(col(Condition.id) == bindparam("row_id")),
         [{"row_id": row_id} for row_id in removed],
     )
-    _execute_many(
+    execute_many(
         session,
         insert(Condition),
         [
@@ -436,7 +432,7 @@ def _write_diseases(
             for disease in created
         ],
     )
-    _execute_many(
+    execute_many(
         session,
         update(Condition)
         .where(col(Condition.id) == bindparam("row_id"))
@@ -456,7 +452,7 @@ def _write_diseases(
         ],
     )
     if changed:
-        _execute_many(
+        execute_many(
             session,
             delete(ConditionSymptom).where(
                 col(ConditionSymptom.condition_id) == bindparam("row_id")
@@ -466,7 +462,7 @@ def _write_diseases(
     condition_ids = _ids_by_source_id(session, Condition)
     rewritten = created + changed
     for batch in _batches(rewritten, 500):
-        _execute_many(
+        execute_many(
             session,
             insert(ConditionSymptom),
             [

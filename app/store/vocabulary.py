@@ -1,7 +1,9 @@
 """Every write of the symptom vocabulary: symptoms with their lay words, the symptoms each
 implies, and their broader symptoms (a cycle is refused)."""
 
-from sqlalchemy import delete
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from app.ingest.document import DocumentError
@@ -20,8 +22,8 @@ from app.models import (
     SymptomSynonym,
     SynonymKind,
 )
-from app.schemas.symptoms import RegionEntry
-from app.store.documents import sha256_hex, utcnow
+from app.schemas.symptoms import RegionEntry, VocabularyEntry
+from app.store.documents import execute_many, sha256_hex, utcnow
 from app.store.version import bump_version
 
 
@@ -47,19 +49,57 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     session.flush()
     assert document.id is not None
     region_ids = _write_regions(session, vocabulary, document.id)
-    existing = {s.slug: s for s in session.exec(select(Symptom)).all()}
+    ids = _write_symptoms(session, vocabulary, document.id)
+    _write_implications(session, vocabulary, ids, document.id)
+    _write_parents(session, vocabulary, ids, document.id)
+    _write_symptom_regions(session, vocabulary, ids, region_ids)
+    bump_version(session, vocabulary=True)
+    return True
+
+
+def _write_symptoms(session: Session, vocabulary: Vocabulary, document_id: int) -> dict[str, int]:
+    """Upsert the entries' symptoms and replace their lay words, in bulk (an executemany per
+    table); every symptom id by slug, the pages' own symptoms included."""
+    session.flush()
+    stored = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+
+    def values(entry: VocabularyEntry) -> dict[str, Any]:
+        return {
+            "name": entry.name,
+            "region": entry.region,
+            "question": entry.question,
+            "red_flag_level": entry.red_flag.level if entry.red_flag else None,
+            "red_flag_advice": entry.red_flag.advice if entry.red_flag else None,
+            "document_id": document_id,
+        }
+
+    execute_many(
+        session,
+        insert(Symptom),
+        [
+            {"slug": entry.slug, **values(entry)}
+            for entry in vocabulary.entries
+            if entry.slug not in stored
+        ],
+    )
+    execute_many(
+        session,
+        update(Symptom).where(col(Symptom.id) == bindparam("stored_id")),
+        [
+            {"stored_id": stored[entry.slug], **values(entry)}
+            for entry in vocabulary.entries
+            if entry.slug in stored
+        ],
+    )
+    # The session's own copies of those symptoms are older than the rows now.
+    for held in list(session.identity_map.values()):
+        if isinstance(held, Symptom):
+            session.expire(held)
+    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id).in_(entry_ids)))
+    synonyms: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
-        symptom = existing.get(entry.slug) or Symptom(
-            slug=entry.slug, name=entry.name, document_id=0
-        )
-        symptom.name, symptom.region, symptom.document_id = entry.name, entry.region, document.id
-        symptom.question = entry.question
-        symptom.red_flag_level = entry.red_flag.level if entry.red_flag else None
-        symptom.red_flag_advice = entry.red_flag.advice if entry.red_flag else None
-        session.add(symptom)
-        session.flush()
-        session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id) == symptom.id))
-        assert symptom.id is not None
         # A phrase that is both a term and a region word is kept once, as a term: terms count
         # where a text denies them too.
         seen = {normalize_phrase(entry.name)}
@@ -70,22 +110,17 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
             if not normalized or normalized in seen:
                 continue
             seen.add(normalized)
-            session.add(
-                SymptomSynonym(
-                    symptom_id=symptom.id,
-                    text=phrase,
-                    normalized=normalized,
-                    kind=kind,
-                    document_id=document.id,
-                )
+            synonyms.append(
+                {
+                    "symptom_id": ids[entry.slug],
+                    "text": phrase,
+                    "normalized": normalized,
+                    "kind": kind,
+                    "document_id": document_id,
+                }
             )
-    session.flush()
-    ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
-    _write_implications(session, vocabulary, ids, document.id)
-    _write_parents(session, vocabulary, ids, document.id)
-    _write_symptom_regions(session, vocabulary, ids, region_ids)
-    bump_version(session, vocabulary=True)
-    return True
+    execute_many(session, insert(SymptomSynonym), synonyms)
+    return ids
 
 
 def _write_regions(session: Session, vocabulary: Vocabulary, document_id: int) -> dict[str, int]:
@@ -131,8 +166,10 @@ def _write_symptom_regions(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], region_ids: dict[str, int]
 ) -> None:
     """Where each entry's symptom is felt, replacing what it said before."""
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(delete(SymptomRegion).where(col(SymptomRegion.symptom_id).in_(entry_ids)))
+    rows: list[dict[str, Any]] = []
     for index, entry in enumerate(vocabulary.entries):
-        session.exec(delete(SymptomRegion).where(col(SymptomRegion.symptom_id) == ids[entry.slug]))
         if entry.body_region is None:
             continue
         region_id = region_ids.get(entry.body_region)
@@ -142,27 +179,31 @@ def _write_symptom_regions(
                 entry_line(vocabulary.text, index),
                 f"{entry.slug!r} is felt in {entry.body_region!r}, which is not a body region",
             )
-        session.add(SymptomRegion(symptom_id=ids[entry.slug], region_id=region_id))
-    session.flush()
+        rows.append({"symptom_id": ids[entry.slug], "region_id": region_id})
+    execute_many(session, insert(SymptomRegion), rows)
 
 
 def _write_parents(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
 ) -> None:
     """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id).in_(entry_ids)))
+    rows: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
-        session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id) == ids[entry.slug]))
         for parent in entry.parents:
             if parent not in ids:
                 raise DocumentError(
                     vocabulary.file_name, 1, f"{entry.slug!r} has unknown parent {parent!r}"
                 )
-            session.add(
-                SymptomParent(
-                    symptom_id=ids[entry.slug], parent_id=ids[parent], document_id=document_id
-                )
+            rows.append(
+                {
+                    "symptom_id": ids[entry.slug],
+                    "parent_id": ids[parent],
+                    "document_id": document_id,
+                }
             )
-    session.flush()
+    execute_many(session, insert(SymptomParent), rows)
     parents: dict[int, list[int]] = {}
     for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
         parents.setdefault(child, []).append(parent_id)
@@ -175,23 +216,25 @@ def _write_parents(
 def _write_implications(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
 ) -> None:
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(
+        delete(SymptomImplication).where(col(SymptomImplication.symptom_id).in_(entry_ids))
+    )
+    rows: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
-        session.exec(
-            delete(SymptomImplication).where(col(SymptomImplication.symptom_id) == ids[entry.slug])
-        )
         for implied in entry.implies:
             if implied not in ids:
                 raise DocumentError(
                     vocabulary.file_name, 1, f"{entry.slug!r} implies unknown {implied!r}"
                 )
-            session.add(
-                SymptomImplication(
-                    symptom_id=ids[entry.slug],
-                    implied_symptom_id=ids[implied],
-                    document_id=document_id,
-                )
+            rows.append(
+                {
+                    "symptom_id": ids[entry.slug],
+                    "implied_symptom_id": ids[implied],
+                    "document_id": document_id,
+                }
             )
-    session.flush()
+    execute_many(session, insert(SymptomImplication), rows)
 
 
 def has_vocabulary(session: Session) -> bool:

@@ -17,23 +17,25 @@ from app.language.vocabulary_index import VocabularyIndex
 
 NEGATION_CUE = re.compile(
     r"\b(?:no|not|never|without|nor|neither|denies|deny|free of|absence of)\b"
-    r"|\b(?!can['’]t\b|couldn['’]t\b)\w+n['’]t\b",
+    r"|\b(?!can['’]t\b|couldn['’]t\b)\w+n['’]t\b"
+    # Typed without the apostrophe, as people often do ("cant" stays a symptom's word).
+    r"|\b(?:dont|doesnt|didnt|isnt|wasnt|arent|werent|havent|hasnt|hadnt|wouldnt)\b",
     re.IGNORECASE,
 )
 PSEUDO_NEGATION = re.compile(
     r"\b(?:no idea|not sure|no doubt|not only|not just|not even sure|without warning|"
-    r"not (?:getting|got) (?:any )?better|no better|(?:isn|wasn|didn)['’]t (?:get(?:ting)? )?"
-    r"better|not improving|(?:won|doesn|didn)['’]t (?:stop|go away|settle|ease|improve)|"
+    r"not (?:getting|got) (?:any )?better|no better|(?:isn|wasn|didn)['’]?t (?:get(?:ting)? )?"
+    r"better|not improving|(?:won|doesn|didn)['’]?t (?:stop|go away|settle|ease|improve)|"
     r"not going away|never (?:stops|goes away|settles|eases))\b",
     re.IGNORECASE,
 )
 CLOSING_CUE = re.compile(
-    r"\b(?:doesn['’]t|don['’]t|does not|do not|didn['’]t|never)\s+(?:really\s+)?"
+    r"\b(?:doesn['’]?t|don['’]?t|does not|do not|didn['’]?t|never)\s+(?:really\s+)?"
     r"(?:hurt|bother|ache|affect|bring it on|(?:make|makes)\s+(?:\w+\s+){0,3}(?:any\s+)?worse)"
     r"|\b(?:is|are|feels?|seems?|was|were)\s+(?:\w+\s+)?"
     r"(?:fine|ok|okay|good|normal|alright|all right|not (?:painful|sore|affected|tender|"
     r"swollen|bruised|numb|stiff|weak|in|on|at))\b"
-    r"|\b(?:isn['’]t|aren['’]t) "
+    r"|\b(?:isn['’]?t|aren['’]?t) "
     r"(?:painful|sore|affected|tender|swollen|bruised|numb|stiff|weak|in)\b"
     r"|\bwithout (?:any )?(?:pain|hurting|discomfort|trouble|problems?)\b"
     r"|\bno (?:problems?|issues?)\b",

@@ -99,7 +99,19 @@ COMPOUNDS = {
     ("lean", "back"): "leanback",
     ("bent", "back"): "bentback",
     ("bend", "back"): "bendback",
+    ("push", "back"): "pushback",
+    ("wear", "tear"): "weartear",  # "wear and tear" is not tearful
+    ("nose", "run"): "noserun",  # a running nose is not running
+    ("run", "nose"): "noserun",
+    ("runni", "nose"): "noserun",
 }
+
+# "Bend my knee right back" and "my big toe bent right back" say how far, not that the back
+# hurts: after these words, "right back" is one word that names no body part.
+RIGHT_BACK_AFTER = frozenset({"knee", "toe", "push", "bent", "bend", "pull", "straight"})
+
+
+SIDES = frozenset({"left", "right"})
 
 
 @lru_cache(maxsize=65536)
@@ -121,6 +133,21 @@ def tokenize(text: str) -> list[Token]:
         compound = COMPOUNDS.get((tokens[-1].stem, token.stem)) if tokens else None
         if compound is not None:
             tokens[-1] = Token(compound, tokens[-1].start, token.end)
+        elif (
+            len(tokens) > 1
+            and token.stem == "back"
+            and tokens[-1].stem == "right"
+            and tokens[-2].stem in RIGHT_BACK_AFTER
+        ):
+            tokens[-1] = Token("rightback", tokens[-1].start, token.end)
+        elif len(tokens) > 1 and tokens[-1].stem in SIDES:
+            # "The back of my right leg" is the back of the leg too: a side between the two
+            # words of a compound is passed over (which side does not matter).
+            compound = COMPOUNDS.get((tokens[-2].stem, token.stem))
+            if compound is not None:
+                tokens[-2:] = [Token(compound, tokens[-2].start, token.end)]
+            else:
+                tokens.append(token)
         else:
             tokens.append(token)
     return tokens

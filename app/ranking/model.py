@@ -25,10 +25,11 @@ The model is naive Bayes with a leak, "something else":
 * where it hurts counts too. Every condition knows the body regions it hurts in (its page
   names them, or its symptoms say), and a region includes those below it (the knee holds the
   front of the knee). For each body region the person says hurts (left and right alike), a
-  condition that hurts neither there nor above or below it has its odds multiplied by 0.004,
-  and is shown with that region in `against`; "something else" is in every region, so a
-  complaint where the base holds no condition leaves the probability to it, and the answer's
-  `coverage` says so in a sentence;
+  condition that hurts neither there nor above or below it has its odds multiplied by 0.004
+  (by 0.05 when it does hurt in another region the person names, since people name the places
+  around a complaint too), and is shown with that region in `against`; "something else" is in
+  every region, so a complaint where the base holds no condition leaves the probability to it,
+  and the answer's `coverage` says so in a sentence;
 * each stretch of the person's own words that names nothing this base knows (not filler,
   not a body part, not a symptom; listed in `unrecognized` with its offsets) multiplies every
   condition's odds by 0.6 against "something else", for up to six stretches.
@@ -74,6 +75,10 @@ UNLISTED = 0.02
 # condition of the region (or of "something else", which is in every region). A condition of the
 # hamstring seldom shows itself as knee pain; set from the development vignettes (README).
 REGION_AGAINST = 0.004
+# A painful region where a condition does not hurt, when it does hurt in another region the
+# person names: people name the places around a complaint too ("groin pain when I pass with the
+# inside of my foot"), so that mismatch is a milder sign. Set from the development vignettes.
+REGION_ALSO_NAMED = 0.05
 # Each stretch of a person's words that names nothing this base knows (not filler, not a body
 # part, not a known symptom) multiplies every condition of the base by this against "something
 # else", up to MAX_UNPLACED stretches: words it cannot place are a mild sign it is not there.
@@ -251,13 +256,20 @@ def rank_candidates(
         unasked = reach(index, denied)
         base += math.log((1 - unasked.unlisted) / (1 - BACKGROUND))
         tally.add_absent(index, unasked)
-    for region in sorted(evidence.regions):
-        # Every condition starts with the mismatch, and those of the region are cleared of it:
-        # "something else" is in every region, so a complaint where no condition of the base
-        # hurts leaves the probability to it.
-        base += math.log(REGION_AGAINST)
-        covering = profiles.covering(region)
-        tally.log_ratio[covering] -= math.log(REGION_AGAINST)
+    if evidence.regions:
+        # Every condition starts with the mismatch of every region, and those of a region are
+        # cleared of it: "something else" is in every region, so a complaint where no
+        # condition of the base hurts leaves the probability to it. A condition of some of the
+        # regions keeps only the milder mismatch of the others.
+        named = len(evidence.regions)
+        base += named * math.log(REGION_AGAINST)
+        regions_covered = np.zeros(len(index.slugs), dtype=np.int32)
+        for region in sorted(evidence.regions):
+            regions_covered[profiles.covering(region)] += 1
+        covering = np.flatnonzero(regions_covered)
+        tally.log_ratio[covering] += (named - regions_covered[covering]) * math.log(
+            REGION_ALSO_NAMED
+        ) - named * math.log(REGION_AGAINST)
         tally.touched[covering] = True
         tally.supported[covering] = True
     base += min(evidence.unplaced, MAX_UNPLACED) * math.log(UNPLACED)

@@ -20,6 +20,7 @@ from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
+from app.core.http_protocol import with_header_timeout
 from app.ingest.document import DocumentError
 from app.schemas.exchange import KnowledgeExport
 from app.services.conditions import get_condition
@@ -56,6 +57,7 @@ def serve(
         port=port or settings.port,
         access_log=False,
         timeout_graceful_shutdown=30,
+        http=with_header_timeout(settings.header_timeout_seconds),
     )
 
 

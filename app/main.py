@@ -26,9 +26,9 @@ from app.api.routes import (
 from app.cache.knowledge_cache import KnowledgeCache
 from app.cache.version import Clock
 from app.core.config import Settings, get_settings
-from app.core.db import begin_writing, create_db_engine, upgrade_to_head
+from app.core.db import begin_writing, create_db_engine, snapshot_reads, upgrade_to_head
 from app.core.errors import install_problem_handlers, problem_responses
-from app.core.limits import BodySizeLimit, HeadAsGet
+from app.core.limits import BodySizeLimit, HeadAsGet, RateLimit, RefuseNulInTarget
 from app.core.observability import RequestMetrics, RequestObserver
 from app.services.importing import default_knowledge_missing, load_default_knowledge
 from app.services.lookup import warm_up
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
         app.state.engine = engine
+        app.state.snapshot_engine = snapshot_reads(engine)
         # Every process-wide memory of the knowledge, made here so each app has its own.
         app.state.cache = cache = KnowledgeCache(settings, clock=clock)
         # What the first lookup needs is built while the service already answers: on a base
@@ -99,6 +100,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
     app.add_exception_handler(NotModified, not_modified_response)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(RefuseNulInTarget)
+    if settings.rate_limit:
+        app.add_middleware(RateLimit, rate=settings.rate_limit)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

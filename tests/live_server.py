@@ -21,9 +21,12 @@ def free_port() -> int:
         return port
 
 
-def serve(database_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """Start the service and wait until it is ready."""
+def serve(
+    database_url: str, port: int, log: Path, settings: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the service (with these KB_ settings besides) and wait until it is ready."""
     environment = os.environ | {"KB_DATABASE_URL": database_url, "KB_PORT": str(port)}
+    environment |= settings or {}
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "serve"],

@@ -48,11 +48,35 @@ async def merge_patch(request: Request) -> dict[str, Any]:
         raise UnsupportedMediaType("Send a JSON merge patch as application/merge-patch+json.")
     try:
         patch = json.loads(await request.body())
+    except RecursionError as error:
+        raise InvalidContent(
+            f"The merge patch nests deeper than {MAX_PATCH_DEPTH} levels."
+        ) from error
     except ValueError as error:
         raise InvalidContent("The body is not valid JSON.") from error
     if not isinstance(patch, dict):
         raise InvalidContent("A merge patch is a JSON object.")
+    if _depth(patch) > MAX_PATCH_DEPTH:
+        raise InvalidContent(f"The merge patch nests deeper than {MAX_PATCH_DEPTH} levels.")
     return patch
+
+
+# A condition nests a few levels (a list of objects); applying a patch recurses once a level.
+MAX_PATCH_DEPTH = 16
+
+
+def _depth(value: Any) -> int:
+    """How deep a parsed JSON value nests, without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, dict):
+            stack.extend((inner, level + 1) for inner in current.values())
+        elif isinstance(current, list):
+            stack.extend((inner, level + 1) for inner in current)
+    return deepest
 
 
 def _located(error: ValidationError) -> list[dict[str, Any]]:

@@ -39,8 +39,13 @@ def condition_etag(state: ConditionState, knowledge: KnowledgeState, variant: st
 
 
 def version_in_etag(etag: str, slug: str) -> int | None:
-    """The condition version an ETag of ours names, for If-Match on edits."""
-    found = re.fullmatch(rf'"{re.escape(slug)}\.v(\d+)\.k[^"]*"', etag.strip())
+    """The condition version an ETag of ours names, for If-Match on edits: the whole tag must
+    have the form this service issues (its slug, version, the base's two counters and the
+    variant's digest), not merely name a version."""
+    found = re.fullmatch(
+        rf'"{re.escape(slug)}\.v(\d{{1,18}})\.k(\d{{1,18}})\.(\d{{1,18}})(?:-[0-9a-f]{{16}})?"',
+        etag.strip(),
+    )
     return int(found.group(1)) if found else None
 
 
@@ -212,7 +217,7 @@ def _render_answer(
     request: Request, question: Question, render: Callable[[Session], bytes]
 ) -> tuple[str, dict[str, str], bytes]:
     cache: KnowledgeCache = request.app.state.cache
-    with Session(request.app.state.engine) as session:
+    with Session(request.app.state.snapshot_engine) as session:
         key, validators = question.from_session(request, session, cache)
         # The copies a rendering reads are at least as new as the version its transaction
         # sees, and that is at least the version in the key: nothing older is kept under it.

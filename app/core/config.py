@@ -4,7 +4,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,20 @@ class Settings(BaseSettings):
         description="The service's own address as others reach it, for oEmbed answers; "
         "by default the address each request came to.",
     )
+    rate_limit: str | None = Field(
+        default=None,
+        description="Requests per client address, such as '120/minute' (off when unset). "
+        "Off suits loopback and a trusted proxy that limits; set it when clients reach the "
+        "service directly.",
+        examples=["120/minute"],
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How long a client has to send a request's headers before the connection "
+        "is closed with a 408.",
+    )
     version_recheck_seconds: float = Field(
         default=0.1,
         ge=0,
@@ -71,6 +86,16 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _readable_rate(cls, rate: str | None) -> str | None:
+        if rate:
+            try:
+                parse(rate)
+            except ValueError as error:
+                raise ValueError(f"{rate!r} is not a rate such as '120/minute'") from error
+        return rate
 
     @property
     def cache_max_age(self) -> int:

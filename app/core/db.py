@@ -25,6 +25,20 @@ MIGRATION_LOCK_KEY = 4_242_002
 WRITER_WAIT_SECONDS = 30.0
 
 
+def snapshot_reads(engine: Engine) -> Engine:
+    """The engine for reads that must see one moment of the base, however many statements
+    they take (a condition's ten tables, an export of all of them). SQLite's transaction is
+    that already; PostgreSQL's default (READ COMMITTED) sees each statement's own moment, so
+    these reads run REPEATABLE READ. Writers keep READ COMMITTED: they are serialised by the
+    writers' lock, and a snapshot older than their turn would be a stale base to write on."""
+    if (
+        engine.dialect.name == "postgresql"
+        and engine.get_execution_options().get("isolation_level") != "REPEATABLE READ"
+    ):
+        return engine.execution_options(isolation_level="REPEATABLE READ")
+    return engine
+
+
 def create_db_engine(
     database_url: str, *, writer_wait_seconds: float = WRITER_WAIT_SECONDS
 ) -> Engine:

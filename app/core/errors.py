@@ -1,6 +1,7 @@
 """Domain errors and the one error shape the API speaks: RFC 9457 problem details."""
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,11 +9,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    OperationalError,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from app.core.db import WritersBusy
+
+logger = logging.getLogger("app.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -65,8 +74,19 @@ class ConditionDeleted(Gone):
         super().__init__(f"{slug!r} was deleted; its revisions can restore it.")
 
 
+class MisdirectedRequest(ProblemError):
+    status = HTTPStatus.MISDIRECTED_REQUEST
+
+
+class FormatNotImplemented(ProblemError):
+    """oEmbed answers 501 for a format it does not serve."""
+
+    status = HTTPStatus.NOT_IMPLEMENTED
+
+
 class ServiceUnavailable(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
+    headers = {"Retry-After": "5"}
 
 
 class CommitFailed(ServiceUnavailable):
@@ -189,9 +209,20 @@ async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
     return problem_response(request, error.status_code, detail, headers=headers)
 
 
+def _leaf_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, those of included routers too (FastAPI keeps an included router as one
+    entry that holds its own routes)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _leaf_routes(included.routes)
+        else:
+            yield route
+
+
 def _allowed_methods(request: Request) -> list[str]:
     methods: set[str] = set()
-    for route in request.app.routes:
+    for route in _leaf_routes(request.app.routes):
         match, _ = route.matches({**request.scope, "method": "GET"})
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
@@ -208,10 +239,20 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
 async def _on_busy(request: Request, error: Exception) -> JSONResponse:
     # A database busy with other writers is a moment's wait, not a failure of the service.
     # SQLite says "database is locked"; PostgreSQL's lock_timeout is SQLSTATE 55P03.
-    if isinstance(error, OperationalError) and not (
+    if isinstance(error, DBAPIError) and not (
         "locked" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "55P03"
     ):
-        return await _on_unexpected(request, error)
+        # A read-only file, a full disk, a dropped database or a lost connection: the service
+        # cannot answer now, and may soon. The driver's cause is logged (never the statement
+        # or its parameters, which can hold what people typed).
+        cause = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        logger.error("database unavailable: %s: %s", type(error.orig).__name__, cause)
+        return problem_response(
+            request,
+            503,
+            "The knowledge base's database cannot be used just now; try again later.",
+            headers={"Retry-After": "5"},
+        )
     return problem_response(
         request,
         503,
@@ -222,6 +263,8 @@ async def _on_busy(request: Request, error: Exception) -> JSONResponse:
 
 async def _on_conflict(request: Request, error: Exception) -> JSONResponse:
     # Two writers raced for the same new row (a slug, a version): the loser tries again.
+    orig = getattr(error, "orig", error)
+    logger.warning("write conflict: %s", type(orig).__name__)
     return problem_response(
         request, 409, "Someone else changed this at the same moment; read it again and retry."
     )
@@ -230,7 +273,11 @@ async def _on_conflict(request: Request, error: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_exception_handler(WritersBusy, _on_busy)
-    app.add_exception_handler(OperationalError, _on_busy)
+    # Any other refusal of the database (a read-only or dropped database, a full disk, a lost
+    # connection) is the service being unavailable for now, not a bug: 503, cause logged.
+    # (A bug, such as a ProgrammingError, stays a 500.)
+    for unavailable in (OperationalError, InternalError, InterfaceError):
+        app.add_exception_handler(unavailable, _on_busy)
     app.add_exception_handler(IntegrityError, _on_conflict)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)

@@ -1,5 +1,11 @@
-"""Refuse oversized request bodies before any handler reads them."""
+"""Refuse what no handler should read: oversized bodies, and targets holding a NUL."""
 
+import math
+import time
+
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import problem_response
@@ -76,4 +82,63 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        as_get = {**scope, "method": "GET"}
+        try:
+            await self.app(as_get, receive, headers_only)
+        finally:
+            # The route the GET matched is the HEAD's too, for its log line and metrics.
+            if "route" in as_get:
+                scope["route"] = as_get["route"]
+
+
+class RefuseNulInTarget:
+    """A NUL in the path or the query names nothing (PostgreSQL cannot even compare it): a
+    400 problem before any route sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            target = (scope.get("raw_path") or scope["path"].encode("utf-8", "replace")).lower()
+            query = scope.get("query_string", b"").lower()
+            if b"%00" in target or b"\x00" in target or b"%00" in query or b"\x00" in query:
+                response = problem_response(None, 400, "The request target holds a NUL byte.")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class RateLimit:
+    """At most ``rate`` requests per client address (a moving window, in memory, per process;
+    the notation is that of the ``limits`` package: "120/minute", "10/second"). A client over
+    it gets a 429 problem with Retry-After. Liveness, readiness and metrics are never limited:
+    a load balancer polls them."""
+
+    UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+    def __init__(self, app: ASGIApp, *, rate: str) -> None:
+        self.app = app
+        self.rate = parse(rate)
+        # The storage expires each client's window once it has passed: memory stays bounded
+        # by the clients of the last window.
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = client[0] if client else "unknown"
+        if self.limiter.hit(self.rate, key):
+            await self.app(scope, receive, send)
+            return
+        reset_at, _remaining = self.limiter.get_window_stats(self.rate, key)
+        wait = max(1, math.ceil(reset_at - time.time()))
+        response = problem_response(
+            None,
+            429,
+            f"Too many requests from this address (at most {self.rate}); try again later.",
+            headers={"Retry-After": str(wait)},
+        )
+        await response(scope, receive, send)

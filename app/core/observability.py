@@ -36,6 +36,9 @@ class RequestMetrics:
         )
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 class RequestObserver:
     """Gives every request an id (X-Request-ID, echoed back), logs one JSON line for it and
     counts it by route template, so /v1/conditions/{slug} is one series, not one per slug."""
@@ -68,7 +71,8 @@ class RequestObserver:
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"]
+            # A made-up method is one series, not one each: the label set stays bounded.
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
             logger.info(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.schemas.common import CONTROL_CHARACTERS, MAX_TEXT_LENGTH
+
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 
@@ -42,10 +44,30 @@ HEADING_NAMES = (
 )
 FRONT_MATTER_FENCE = "+++"
 
-MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Every pattern here runs on outside text, so each is linear in the line: the opening hashes
+# are matched by a pattern, and the closing ones are stripped by hand (a lazy middle followed
+# by optional trailing runs backtracks cubically on inner spaces).
+MARKDOWN_OPENING = re.compile(r"(#{1,6})[ \t]++")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownHeading:
+    level: int
+    label: str
+
+
+def markdown_heading(line: str) -> MarkdownHeading | None:
+    """``## Symptoms ##`` is a level-2 heading labelled "Symptoms"."""
+    opening = MARKDOWN_OPENING.match(line)
+    if opening is None:
+        return None
+    label = line[opening.end() :].rstrip().rstrip("#").rstrip()
+    return MarkdownHeading(len(opening.group(1)), label)
+
+
 LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•])\s+(.*)$")
 # Control characters other than tab mean the file is not text.
-BINARY_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BINARY_JUNK = CONTROL_CHARACTERS
 
 
 class DocumentError(ValueError):
@@ -105,7 +127,9 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
     # so text wrapped over several lines stays one paragraph.
     open_blocks: list[Block] | None = None
     for number, raw_line in enumerate(lines[body_start:], start=body_start + 1):
-        line = raw_line.strip()
+        # Runs of spaces and tabs inside a line say nothing; read as one space, every later
+        # pattern sees each gap as one character.
+        line = " ".join(raw_line.split())
         if not line:
             open_blocks = None
             continue
@@ -115,7 +139,7 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
             continue
         open_blocks = None
         heading = _heading_of(line)
-        markdown = MARKDOWN_HEADING.match(line)
+        markdown = markdown_heading(line)
         if heading is not None:
             if heading in document.sections:
                 first = document.heading_lines[heading]
@@ -126,13 +150,13 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
             document.sections[heading] = []
             document.heading_lines[heading] = number
         elif markdown is not None:
-            if seen_content or len(markdown.group(1)) != 1:
+            if seen_content or markdown.level != 1:
                 raise DocumentError(
                     file_name,
                     number,
-                    f"unknown heading {markdown.group(2)!r}; the sections are {HEADING_NAMES}",
+                    f"unknown heading {markdown.label!r}; the sections are {HEADING_NAMES}",
                 )
-            document.title = markdown.group(2)
+            document.title = markdown.label
             document.title_line = number
         elif current is not None:
             document.sections[current].append(_block(line, number))
@@ -149,7 +173,21 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
             open_blocks = document.summary
         seen_content = True
     _check_sections(document)
+    _check_lengths(document)
     return document
+
+
+def _check_lengths(document: ParsedDocument) -> None:
+    """A paragraph or item longer than the JSON way in allows is refused before anything reads
+    it: the rest of the reader's work grows with the text."""
+    blocks = [*document.summary, *(b for blocks in document.sections.values() for b in blocks)]
+    for block in blocks:
+        if len(block.text) > MAX_TEXT_LENGTH:
+            raise DocumentError(
+                document.file_name,
+                block.line,
+                f"the paragraph is {len(block.text):,} characters; at most {MAX_TEXT_LENGTH:,}",
+            )
 
 
 def _read_front_matter(document: ParsedDocument, lines: list[str]) -> int:
@@ -177,7 +215,7 @@ def _continues(previous: str, line: str) -> bool:
 
     An intro line ("Less commonly:") starts its own; so does a capitalised line after a
     finished sentence, as in pages that give one paragraph per line."""
-    if LIST_ITEM.match(line) or _heading_of(line) or MARKDOWN_HEADING.match(line):
+    if LIST_ITEM.match(line) or _heading_of(line) or markdown_heading(line):
         return False
     if line.endswith(":"):
         return False
@@ -185,8 +223,8 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def _heading_of(line: str) -> Section | None:
-    markdown = MARKDOWN_HEADING.match(line)
-    label = markdown.group(2) if markdown else line
+    markdown = markdown_heading(line)
+    label = markdown.label if markdown else line
     key = " ".join(label.strip().rstrip(":").lower().split())
     return HEADINGS.get(key)
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -13,6 +14,7 @@ from app.ingest.document import Block, DocumentError, ParsedDocument, Section, p
 from app.ingest.extract import (
     CauseFact,
     DifferentialFact,
+    FrequencyMarks,
     ListKind,
     causes_in_sentence,
     differential_from_item,
@@ -26,6 +28,7 @@ from app.language.placing import place_regions
 from app.language.text import make_slug, sentence_case
 from app.language.vocabulary_index import VocabularyIndex
 from app.models import AdviceKind, CareLevel, CauseKind, DocumentKind, Frequency
+from app.schemas.common import MAX_ITEMS, MAX_TEXT_LENGTH
 
 MAX_NAME_LENGTH = 255
 MAX_OWN_SLUG_LENGTH = 70
@@ -35,12 +38,13 @@ FREQUENCY_ORDER = {
     Frequency.rare: 2,
     Frequency.absent: 3,
 }
-ADVICE_SECTIONS = {
+ADVICE_SECTIONS: dict[Section, AdviceKind] = {
     Section.self_help: AdviceKind.self_help,
     Section.treatment: AdviceKind.treatment,
     Section.prevention: AdviceKind.prevention,
     Section.seek_help: AdviceKind.seek_help,
 }
+ADVICE_SECTION_OF = {kind: section for section, kind in ADVICE_SECTIONS.items()}
 
 
 class AgeBand(BaseModel):
@@ -171,7 +175,57 @@ def draft_condition(source: DocumentSource, index: VocabularyIndex) -> Condition
             draft.recovery_min_days, draft.recovery_max_days = recovery_days(draft.recovery_text)
         else:
             draft.advice.extend((ADVICE_SECTIONS[section], block.text) for block in blocks)
+    _check_limits(parsed, draft)
     return draft
+
+
+def _is_punctuation(character: str) -> bool:
+    return unicodedata.category(character).startswith("P")
+
+
+def _check_limits(parsed: ParsedDocument, draft: ConditionDraft) -> None:
+    """The limits of the JSON way in (``ConditionInput``) hold for a page too, so whatever is
+    stored can be exported and edited again: at most MAX_ITEMS entries a section, no empty
+    one, names within MAX_NAME_LENGTH and texts within MAX_TEXT_LENGTH."""
+
+    def refuse(section: Section | None, message: str) -> None:
+        line = parsed.heading_lines.get(section, 1) if section else parsed.title_line or 1
+        raise DocumentError(parsed.file_name, line, message)
+
+    if len(draft.name) > MAX_NAME_LENGTH:
+        refuse(None, f"the name is {len(draft.name)} characters; at most {MAX_NAME_LENGTH}")
+    for alias in draft.meta.aliases:
+        if len(alias) > MAX_NAME_LENGTH:
+            raise DocumentError(
+                parsed.file_name,
+                parsed.front_matter_line,
+                f"front matter aliases: {alias[:40]!r}... is over {MAX_NAME_LENGTH} characters",
+            )
+    advice: dict[Section, list[str]] = {}
+    for kind, text in draft.advice:
+        advice.setdefault(ADVICE_SECTION_OF[kind], []).append(text)
+    entries: list[tuple[Section | None, list[str]]] = [
+        (Section.symptoms, [symptom.text for symptom in draft.symptoms]),
+        (Section.causes, [cause.text for cause in draft.causes]),
+        (Section.causes, [cause.source_text for cause in draft.causes]),
+        (Section.causes, [differential.note for differential in draft.differentials]),
+        *advice.items(),
+    ]
+    if draft.summary is not None:
+        entries.append((None, [draft.summary]))
+    if draft.recovery_text is not None:
+        entries.append((Section.recovery, [draft.recovery_text]))
+    for section, texts in entries:
+        if len(texts) > MAX_ITEMS:
+            refuse(section, f"the section has {len(texts)} entries; at most {MAX_ITEMS}")
+        for text in texts:
+            if all(character.isspace() or _is_punctuation(character) for character in text):
+                refuse(section, f"an entry of the section says nothing: {text[:40]!r}")
+            if len(text) > MAX_TEXT_LENGTH:
+                refuse(section, f"an entry is {len(text)} characters; at most {MAX_TEXT_LENGTH}")
+    for differential in draft.differentials:
+        if len(differential.name) > MAX_NAME_LENGTH:
+            refuse(Section.causes, f"a look-alike's name is over {MAX_NAME_LENGTH} characters")
 
 
 def _meta(parsed: ParsedDocument, index: VocabularyIndex) -> ConditionMeta:
@@ -197,6 +251,17 @@ def _meta(parsed: ParsedDocument, index: VocabularyIndex) -> ConditionMeta:
                 parsed.file_name, parsed.front_matter_line, f"front matter codes: {problem}"
             )
     meta.codes = list(dict.fromkeys(normalized(code) for code in meta.codes))
+    alias_slugs: dict[str, str] = {}
+    for alias in meta.aliases:
+        alias_slug = make_slug(alias)
+        if not alias_slug or alias_slug in alias_slugs:
+            also = f" (the same as {alias_slugs[alias_slug]!r})" if alias_slug else ""
+            raise DocumentError(
+                parsed.file_name,
+                parsed.front_matter_line,
+                f"front matter aliases: {alias[:60]!r} names no new alias{also}",
+            )
+        alias_slugs[alias_slug] = alias
     unknown = [slug for slug in meta.regions if slug not in index.regions.regions]
     if unknown:
         raise DocumentError(
@@ -233,10 +298,12 @@ def _symptoms(blocks: list[Block], index: VocabularyIndex) -> list[SymptomDraft]
 def _symptoms_of_line(
     block: Block, index: VocabularyIndex, introduced: Frequency | None
 ) -> list[SymptomDraft]:
+    marks = FrequencyMarks(block.text)
+
     def frequency(position: int, present: bool) -> Frequency:
         if not present:
             return Frequency.absent
-        return marked_frequency(block.text, position) or introduced or Frequency.common
+        return marks.before(position) or introduced or Frequency.common
 
     mentions = find_mentions(index, block.text)
     found = [

@@ -1,5 +1,6 @@
 """Pull structured facts out of a section's prose: causes, differentials, days, frequency."""
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -22,17 +23,34 @@ FREQUENCY_MARKERS: list[tuple[re.Pattern[str], Frequency]] = [
 ]
 
 
+class FrequencyMarks:
+    """The frequency markers of one line, found once ("less frequently" is one marker, not
+    also "frequently"): each lookup is then a binary search, so a line with many mentions is
+    read in linear time."""
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        taken = bytearray(len(lowered) + 1)  # a mark per character already in a marker
+        marks: list[tuple[int, int, Frequency]] = []
+        for pattern, frequency in FREQUENCY_MARKERS:
+            for found in pattern.finditer(lowered):
+                if not taken[found.start()]:
+                    marks.append((found.start(), found.end(), frequency))
+            for start, end, _ in marks:
+                taken[start:end] = b"\x01" * (end - start)
+        marks.sort()
+        self._starts = [start for start, _, _ in marks]
+        self._marks = marks
+
+    def before(self, position: int) -> Frequency | None:
+        """The frequency the nearest marker at or before ``position`` gives, if any does."""
+        at = bisect.bisect_right(self._starts, position)
+        return self._marks[at - 1][2] if at else None
+
+
 def marked_frequency(text: str, position: int) -> Frequency | None:
     """The frequency the nearest marker before ``position`` gives, if any does."""
-    lowered = text.lower()
-    marks: list[tuple[int, int, Frequency]] = []
-    for pattern, frequency in FREQUENCY_MARKERS:
-        for found in pattern.finditer(lowered):
-            # "less frequently" is one marker, not also "frequently".
-            if not any(start <= found.start() < end for start, end, _ in marks):
-                marks.append((found.start(), found.end(), frequency))
-    before = [mark for mark in marks if mark[0] <= position]
-    return max(before)[2] if before else None
+    return FrequencyMarks(text).before(position)
 
 
 # --- causes ----------------------------------------------------------------------------------
@@ -145,7 +163,7 @@ def opened_list(sentence: str) -> ListKind | None:
 NAMED_AS = re.compile(
     r"\(?\b(?:this is |which is |is )?(?:called|known as|termed)\s+(?P<name>[^.()]+)", re.I
 )
-TRAILING_BRACKET = re.compile(r"\((?P<name>[^()]+)\)\s*\.?\s*$")
+TRAILING_BRACKET = re.compile(r"\((?P<name>[^()]++)\)\s*+\.?\s*+$")  # possessive: linear
 
 
 def differential_from_item(item: str) -> DifferentialFact:

@@ -20,6 +20,8 @@ from app.language.text import Token, tokenize
 # How many other words may stand between the words of one term.
 WINDOW_SLACK = 4
 MIN_CORRECTED_LENGTH = 4
+# Unknown words whose correction is remembered, per copy of the vocabulary.
+CORRECTIONS_REMEMBERED = 4096
 SHORT_WORD_LENGTH = 6
 # Sentence ends and the words that turn a sentence ("but my back is fine"): the words of one
 # symptom never straddle them.
@@ -27,7 +29,9 @@ SHORT_WORD_LENGTH = 6
 # term that says "ache" still needs the word.
 IMPLIED_STEMS = {"ach": ("pain",)}
 CLAUSE_BOUNDARY = re.compile(
-    r"[.;:!?]+(?:\s+|$)|\b(?:but|although|though|however|except|apart from|yet|whereas|which)\b",
+    # A run of stops is matched once, from its start (linear however long the run).
+    r"(?<![.;:!?])[.;:!?]++(?:\s++|$)"
+    r"|\b(?:but|although|though|however|except|apart from|yet|whereas|which)\b",
     re.IGNORECASE,
 )
 # A term that starts "can't" ("can't put weight on it") needs its words together: in "I can't
@@ -68,7 +72,9 @@ class SymptomMatcher:
             self._stem_of_word.update(term.words)
         self._known_stems = set(self._stem_of_word.values())
         self._words = list(self._stem_of_word)
-        self._corrections: dict[str, str | None] = {}
+        # Every unknown word people type would be kept otherwise: a bounded LRU (thread-safe),
+        # one per copy of the vocabulary.
+        self._correct = lru_cache(maxsize=CORRECTIONS_REMEMBERED)(self._correction)
 
     def find(self, text: str) -> list[SymptomMatch]:
         """The best match of each symptom in each clause: a symptom denied in one clause and
@@ -84,11 +90,9 @@ class SymptomMatcher:
             found.extend(best_by_slug.values())
         return sorted(found, key=lambda match: (match.start, match.symptom_slug))
 
-    def _correct(self, word: str) -> str | None:
+    def _correction(self, word: str) -> str | None:
         """The vocabulary stem a misspelt word stands for: one slip in a short word, two in
         a long one ("buttok", "hamstrng", "pian")."""
-        if word in self._corrections:
-            return self._corrections[word]
         correction = None
         # An English word is what it says ("lifting" is not "limping"), not a typo.
         if len(word) >= MIN_CORRECTED_LENGTH and not is_english_word(word):
@@ -108,7 +112,6 @@ class SymptomMatcher:
                 and (len(word) > SHORT_WORD_LENGTH or not _changes_a_letter(word, known))
             ]
             correction = self._stem_of_word[candidates[0]] if candidates else None
-        self._corrections[word] = correction
         return correction
 
     def _spell_checked(self, clause: str) -> list[Token]:

@@ -1,6 +1,7 @@
 """Words as the matcher sees them: lower-cased, stemmed, without filler words."""
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,7 +52,16 @@ CANONICAL_STEMS = {
     "won't": "cannot",
 }
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps its working state on the instance, so threads sharing one get each
+# other's stems (or an IndexError): every thread has its own.
+_stemmers = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +129,7 @@ def stem_word(word: str) -> str:
     lowered = word.lower().replace("’", "'")
     if lowered.endswith("n't") and lowered not in CANONICAL_STEMS:
         return "not"
-    stem: str = _stemmer.stemWord(lowered)
+    stem: str = _stemmer().stemWord(lowered)
     return CANONICAL_STEMS.get(stem, CANONICAL_STEMS.get(lowered, stem))
 
 

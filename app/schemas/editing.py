@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -12,7 +13,7 @@ from pydantic import (
 )
 
 from app.models import CareLevel, CauseKind, Frequency
-from app.schemas.common import MAX_ITEMS, LongText, RegionSlug, ShortText
+from app.schemas.common import MAX_ITEMS, MAX_VERSION, LongText, RegionSlug, ShortText
 from app.schemas.lookup import Sex
 
 
@@ -95,7 +96,9 @@ class SourceInput(BaseModel):
     provenance: LongText | None = None
     reviewed_on: date | None = None
     document: str | None = Field(default=None, description="Read-only; kept by exports.")
-    imported_at: datetime | None = Field(default=None, description="Read-only; kept by exports.")
+    imported_at: AwareDatetime | None = Field(
+        default=None, description="Read-only; kept by exports."
+    )
 
 
 class CodeInput(BaseModel):
@@ -156,8 +159,10 @@ class ConditionInput(BaseModel):
     prior_weight: float = Field(default=1.0, gt=0, le=1000)
     prior_factors: list[PriorFactorInput] = Field(default_factory=list, max_length=50)
     source: SourceInput | None = None
-    version: StrictInt | None = Field(default=None, ge=1, description="Read-only.")
-    updated_at: datetime | None = Field(default=None, description="Read-only.")
+    # A version and a time come back in an export: within what the columns hold (64 bits) and
+    # with a time zone, so an import of a crafted export is a 422 or a FILE:LINE error.
+    version: StrictInt | None = Field(default=None, ge=1, le=MAX_VERSION, description="Read-only.")
+    updated_at: AwareDatetime | None = Field(default=None, description="Read-only.")
     disclaimer: str | None = Field(default=None, description="Read-only; ignored.")
 
 

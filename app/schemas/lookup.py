@@ -25,6 +25,9 @@ class Sex(StrEnum):
 MAX_TEXT_LENGTH = 2000
 
 
+MAX_LOOKUP_CHARACTERS = 8_000
+
+
 class LookupRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -80,6 +83,14 @@ class LookupRequest(BaseModel):
     def _something_to_look_up(self) -> "LookupRequest":
         if not self.symptoms and self.text is None and not self.regions:
             raise ValueError("give at least one symptom, a text or a region")
+        # Reading words costs more than looking up ids: one question's reading is bounded, so
+        # no client ties up a worker for long (a clinician's 200 HPO ids fit many times over).
+        size = len(self.text or "") + sum(map(len, self.symptoms)) + sum(map(len, self.absent))
+        if size > MAX_LOOKUP_CHARACTERS:
+            raise ValueError(
+                f"the symptoms, absent symptoms and text hold {size:,} characters together; "
+                f"at most {MAX_LOOKUP_CHARACTERS:,}"
+            )
         return self
 
 

@@ -9,7 +9,7 @@ from pydantic import (
 )
 
 from app.models import CareLevel
-from app.schemas.common import SLUG_PATTERN, ShortText
+from app.schemas.common import MAX_ITEMS, SLUG_PATTERN, ShortText
 
 
 class RedFlag(BaseModel):
@@ -17,6 +17,12 @@ class RedFlag(BaseModel):
 
     level: CareLevel
     advice: str = Field(min_length=1)
+    together_with: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Slugs of symptoms it is a warning sign with: when given, one of them must "
+        "be reported too (taking a blood thinner is a warning sign with a blow to the head).",
+    )
 
 
 class RegionEntry(BaseModel):
@@ -38,7 +44,7 @@ class VocabularyEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
-    name: str = Field(min_length=1, max_length=255)
+    name: ShortText
     region: str | None = Field(default=None, max_length=60)
     body_region: str | None = Field(
         default=None,
@@ -47,8 +53,8 @@ class VocabularyEntry(BaseModel):
         description="The body region it is felt in (a slug of /v1/regions), where it says.",
     )
     question: str | None = Field(default=None, max_length=255)
-    synonyms: list[str] = Field(default_factory=list)
-    region_words: list[str] = Field(default_factory=list)
+    synonyms: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
+    region_words: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     red_flag: RedFlag | None = None
     implies: list[str] = Field(
         default_factory=list, description="Slugs of symptoms that naming this one names too."

@@ -3,6 +3,8 @@
 import base64
 import binascii
 import json
+import math
+import re
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -86,6 +88,9 @@ def _encode_cursor(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
 
 
+CURSOR_SLUG = re.compile(r"[a-z0-9-]{1,200}")
+
+
 def _decode_cursor(cursor: str) -> dict[str, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
@@ -94,6 +99,20 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
         raise InvalidCursor() from error
     if not isinstance(position, dict):
         raise InvalidCursor()
+    # A cursor comes back from outside: only a slug as this service makes them and a finite
+    # rank get as far as a query (a lone surrogate, a NUL or a 300-digit rank would not).
+    slug = position.get("slug")
+    if slug is not None and not (isinstance(slug, str) and CURSOR_SLUG.fullmatch(slug)):
+        raise InvalidCursor()
+    rank = position.get("rank")
+    if rank is not None:
+        if isinstance(rank, bool) or not isinstance(rank, int | float):
+            raise InvalidCursor()
+        try:
+            if not math.isfinite(float(rank)):
+                raise InvalidCursor()
+        except OverflowError as error:
+            raise InvalidCursor() from error
     return position
 
 

@@ -1,8 +1,10 @@
 """The embeddable card and oEmbed: advice other sites can show as it is."""
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
@@ -56,29 +58,54 @@ class TestCard:
         assert policy.endswith("frame-ancestors https://clinic.example")
 
 
+PUBLIC = "https://kb.clinic.example"
+
+
+@pytest.fixture
+def public_client(settings: Settings) -> Iterator[TestClient]:
+    """The service behind a proxy, told its public address."""
+    with TestClient(create_app(settings.model_copy(update={"public_url": PUBLIC}))) as client:
+        yield client
+
+
 class TestOEmbed:
-    def test_a_pasted_url_becomes_an_iframe(self, client: TestClient) -> None:
-        url = "http://testserver/v1/conditions/hamstring-origin-problem"
-        response = client.get("/oembed", params={"url": url, "maxwidth": 300})
+    def test_a_pasted_url_becomes_an_iframe_on_the_public_address(
+        self, public_client: TestClient
+    ) -> None:
+        url = PUBLIC + "/v1/conditions/hamstring-origin-problem"
+        response = public_client.get("/oembed", params={"url": url, "maxwidth": 300})
         assert response.status_code == 200
         body = response.json()
         assert body["version"] == "1.0" and body["type"] == "rich"
         assert body["title"] == "Hamstring origin problem"
         assert body["width"] == 300
         src = re.search(r'src="([^"]+)"', body["html"])
-        assert src is not None and src.group(1) == "http://testserver" + CARD
+        assert src is not None and src.group(1) == PUBLIC + CARD
 
-    def test_not_ours_or_not_json(self, client: TestClient) -> None:
-        foreign = client.get("/oembed", params={"url": "https://elsewhere.example/v1/conditions/x"})
-        assert foreign.status_code == 404
-        xml = client.get(
-            "/oembed",
-            params={"url": "http://testserver" + CARD, "format": "xml"},
+    def test_a_forged_host_gets_no_links_to_itself(self, settings: Settings) -> None:
+        # Without KB_PUBLIC_URL only a loopback address is trusted to name the service.
+        with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as local:
+            url = "http://127.0.0.1:8000/v1/conditions/hamstring-origin-problem"
+            assert local.get("/oembed", params={"url": url}).status_code == 200
+            forged = local.get(
+                "/oembed",
+                params={"url": "http://evil.example" + CARD},
+                headers={"Host": "evil.example"},
+            )
+        assert forged.status_code == 421
+        assert forged.headers["content-type"] == "application/problem+json"
+        assert "evil.example" not in forged.text
+
+    def test_not_ours_or_not_json(self, public_client: TestClient) -> None:
+        foreign = public_client.get(
+            "/oembed", params={"url": "https://elsewhere.example/v1/conditions/x"}
         )
-        assert xml.status_code == 422
+        assert foreign.status_code == 404
+        xml = public_client.get("/oembed", params={"url": PUBLIC + CARD, "format": "xml"})
+        assert xml.status_code == 501  # what oEmbed 1.0 asks for a format not served
 
 
-def test_oembed_keeps_the_chosen_sections_and_ignores_case(client: TestClient) -> None:
-    url = "HTTP://TESTSERVER" + CARD + "?sections=prevention"
-    body = client.get("/oembed", params={"url": url}).json()
+def test_oembed_keeps_the_chosen_sections_and_ignores_case(public_client: TestClient) -> None:
+    url = PUBLIC.upper() + CARD + "?sections=prevention"
+    body = public_client.get("/oembed", params={"url": url}).json()
     assert 'embed/conditions/hamstring-origin-problem?sections=prevention"' in body["html"]

@@ -1,5 +1,5 @@
 from html import escape
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from app.api.deps import CacheDep, SessionDep
 from app.api.http_cache import OneCondition, answer_from_base, condition_validators
 from app.api.sections import SECTIONS, parse_sections
-from app.core.errors import problem_responses
+from app.core.errors import FormatNotImplemented, MisdirectedRequest, problem_responses
 from app.schemas.embed import OEmbed
 from app.services.conditions import get_condition
 from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
@@ -15,9 +15,22 @@ from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, rende
 router = APIRouter(tags=["embedding"])
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
 def _base_url(request: Request) -> str:
+    """The address the links of an answer point at. Without KB_PUBLIC_URL it is the one the
+    request came to, on loopback only: elsewhere the Host header is the client's to choose,
+    and links built from it would point wherever the client likes (421)."""
     public: str | None = request.app.state.settings.public_url
-    return (public or str(request.base_url)).rstrip("/") + "/"
+    if public:
+        return public.rstrip("/") + "/"
+    if request.url.hostname not in LOOPBACK_HOSTS:
+        raise MisdirectedRequest(
+            "This service does not know its public address: set KB_PUBLIC_URL to the address "
+            "others reach it at."
+        )
+    return str(request.base_url).rstrip("/") + "/"
 
 
 @router.get(
@@ -63,7 +76,9 @@ async def embed_condition(
 
 
 @router.get(
-    "/oembed", summary="oEmbed for a condition's URL", responses=problem_responses(404, 422)
+    "/oembed",
+    summary="oEmbed for a condition's URL",
+    responses=problem_responses(404, 421, 422, 501),
 )
 def oembed(
     session: SessionDep,
@@ -80,10 +95,14 @@ def oembed(
     ],
     maxwidth: Annotated[int | None, Query(ge=1, le=4000)] = None,
     maxheight: Annotated[int | None, Query(ge=1, le=4000)] = None,
-    format: Annotated[Literal["json"], Query(description="Only json is served.")] = "json",
+    format: Annotated[
+        str, Query(max_length=10, description="Only json is served (xml is a 501).")
+    ] = "json",
 ) -> OEmbed:
     """What a CMS needs to embed a condition from its pasted URL (oEmbed 1.0, type
     `rich`): an iframe of the card, sized within `maxwidth` and `maxheight`."""
+    if format != "json":
+        raise FormatNotImplemented(f"Only the json format is served, not {format!r}.")
     base = _base_url(request)
     slug, card_query = slug_of_url(url, base)
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"

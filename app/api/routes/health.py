@@ -1,3 +1,5 @@
+import logging
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -7,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.db import schema_is_current
 from app.core.errors import ServiceUnavailable, problem_responses
 
+logger = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
 
 
@@ -31,6 +34,7 @@ def readyz(request: Request, response: Response) -> Health:
     try:
         current = schema_is_current(request.app.state.engine)
     except SQLAlchemyError as error:
+        logger.error("readiness: the database does not answer: %s", type(error).__name__)
         raise ServiceUnavailable("The database does not answer.") from error
     if not current:
         raise ServiceUnavailable("The database schema is not at the newest migration.")

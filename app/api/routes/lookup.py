@@ -11,6 +11,8 @@ from app.schemas.lookup import LookupQuery, LookupRequest, LookupResponse
 from app.services.lookup import look_up
 
 router = APIRouter(prefix="/v1/lookup", tags=["lookup"])
+# A lookup is someone's symptoms (in a GET, in its URL): no shared cache may keep it.
+PERSONAL_ANSWER = {"Cache-Control": "private, no-store"}
 
 LOOKUP_DESCRIPTION = f"""What could be causing these symptoms?
 
@@ -35,7 +37,9 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     # The same question on the same version of the base has the same answer: it is ranked
     # once and then served from memory.
     question = FromTheBase(body=request.model_dump_json())
-    return await answer_from_base(http, question, _answering(http, request))
+    return await answer_from_base(
+        http, question, _answering(http, request), headers=PERSONAL_ANSWER
+    )
 
 
 @router.get(
@@ -47,7 +51,9 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     responses=problem_responses(422),
 )
 async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> Response:
-    return await answer_from_base(http, FromTheBase(), _answering(http, query.as_request()))
+    return await answer_from_base(
+        http, FromTheBase(), _answering(http, query.as_request()), headers=PERSONAL_ANSWER
+    )
 
 
 def _answering(http: Request, request: LookupRequest) -> Callable[[Session], bytes]:

@@ -395,6 +395,20 @@ class SymptomRegion(SQLModel, table=True):
     region_id: int = Field(sa_column=_parent("body_region"))
 
 
+class SymptomRedFlagPartner(SQLModel, table=True):
+    """A symptom is a warning sign only together with one of its partners (taking a blood
+    thinner is one with a blow to the head, not with knee pain)."""
+
+    __tablename__ = "symptom_red_flag_partner"
+
+    symptom_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("symptom.id", ondelete="CASCADE"), primary_key=True)
+    )
+    partner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("symptom.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
 class ConditionRegion(SQLModel, table=True):
     """A region a condition hurts in: declared by its page, or taken from its symptoms."""
 

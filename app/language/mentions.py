@@ -50,11 +50,12 @@ NEGATION_SCOPE_END = re.compile(
     re.IGNORECASE,
 )
 # A closing cue reaches back over "and it" and ", it's" (the "it" is the symptom), but not
-# over a new subject: in "my back hurts, my hip is fine" only the hip is fine.
+# over a new subject: in "my back hurts, my hip is fine" only the hip is fine, and in "I
+# knocked my head, feel ok really" it is the person who feels fine, not the head.
 CLOSING_SCOPE_END = re.compile(
     CLAUSE_BOUNDARY.pattern
     + r"|\band (?:i|my|now)\b"
-    + r"|,\s*(?=(?:i|i['’]m|i['’]ve|my|the|now|just|so|then|and|not)\b)",
+    + r"|,\s*(?=(?:i|i['’]m|i['’]ve|my|the|now|just|so|then|and|not|feel|feeling)\b)",
     re.IGNORECASE,
 )
 # A cue reaches this many words past itself, so "no pain at night, numbness or tingling"

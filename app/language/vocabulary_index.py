@@ -1,9 +1,11 @@
 """The vocabulary in memory: the matcher and every phrase, rebuilt only when it changes."""
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import utils
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.cache.copies import DependsOn
@@ -19,6 +21,7 @@ from app.models import (
     DocumentKind,
     Symptom,
     SymptomImplication,
+    SymptomRedFlagPartner,
     SymptomRegion,
     SymptomSynonym,
     SynonymKind,
@@ -33,6 +36,14 @@ class KnownSymptom:
     question: str | None = None
     red_flag_level: CareLevel | None = None
     red_flag_advice: str | None = None
+    # A warning sign only together with one of these (none: on its own).
+    red_flag_with: frozenset[str] = frozenset()
+
+    def warns(self, reported: Set[str]) -> bool:
+        """Whether it is a warning sign among these reported symptoms."""
+        return self.red_flag_level is not None and (
+            not self.red_flag_with or not self.red_flag_with.isdisjoint(reported)
+        )
 
 
 @dataclass(frozen=True)
@@ -84,9 +95,23 @@ def build_vocabulary_index(session: Session) -> VocabularyIndex:
         .join(Document, col(Document.id) == col(Symptom.document_id))
         .order_by(col(Symptom.id))
     ).all()
+    partner = aliased(Symptom)
+    partners: dict[str, set[str]] = {}
+    for slug, partner_slug in session.exec(
+        select(Symptom.slug, partner.slug)
+        .join(SymptomRedFlagPartner, col(SymptomRedFlagPartner.symptom_id) == col(Symptom.id))
+        .join(partner, col(partner.id) == col(SymptomRedFlagPartner.partner_id))
+    ):
+        partners.setdefault(slug, set()).add(partner_slug)
     symptoms = {
         row.slug: KnownSymptom(
-            row.slug, row.name, row.region, row.question, row.red_flag_level, row.red_flag_advice
+            row.slug,
+            row.name,
+            row.region,
+            row.question,
+            row.red_flag_level,
+            row.red_flag_advice,
+            frozenset(partners.get(row.slug, ())),
         )
         for row, _kind in rows
     }

@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
+from app.core.db import snapshot_reads
 from app.core.errors import InvalidContent
 from app.ingest.condition_input import draft_from_input
 from app.ingest.drafting import DocumentSource
@@ -19,6 +21,7 @@ from app.models import (
     Symptom,
     SymptomImplication,
     SymptomParent,
+    SymptomRedFlagPartner,
     SymptomRegion,
     SymptomSynonym,
     SynonymKind,
@@ -37,6 +40,12 @@ EXPORT_FILE_NAME = "export.json"
 def export_knowledge(session: Session) -> KnowledgeExport:
     """The base's own content. Conditions from an outside release (HPO) are left out: their
     release is their record, and `import-hpo` brings them back exactly."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and snapshot_reads(bind) is not bind:
+        # Every condition of one moment: an edit committed halfway through the export must
+        # not show in half of it (PostgreSQL's statements each see their own moment).
+        with Session(snapshot_reads(bind)) as snapshot:
+            return export_knowledge(snapshot)
     own = select(Condition.slug).where(col(Condition.source_id).is_(None))
     conditions = [
         ConditionInput.model_validate_json(
@@ -101,6 +110,15 @@ def vocabulary_entries(
     implied = col(SymptomImplication.implied_symptom_id)
     implications = _linked_slugs(session, SymptomImplication, implied, ids)
     parents = _linked_slugs(session, SymptomParent, col(SymptomParent.parent_id), ids)
+    partners: dict[int, list[str]] = {}
+    partner = Symptom.__table__.alias("partner")  # type: ignore[attr-defined]
+    for symptom_id, slug in session.exec(
+        select(SymptomRedFlagPartner.symptom_id, partner.c.slug)
+        .join(partner, partner.c.id == SymptomRedFlagPartner.partner_id)
+        .where(col(SymptomRedFlagPartner.symptom_id).in_(ids))
+        .order_by(partner.c.slug)
+    ):
+        partners.setdefault(symptom_id, []).append(slug)
     return {
         symptom.slug: VocabularyEntry(
             slug=symptom.slug,
@@ -109,7 +127,11 @@ def vocabulary_entries(
             question=symptom.question,
             synonyms=terms.get(symptom.id or 0, []),
             region_words=regions.get(symptom.id or 0, []),
-            red_flag=RedFlag(level=symptom.red_flag_level, advice=symptom.red_flag_advice)
+            red_flag=RedFlag(
+                level=symptom.red_flag_level,
+                advice=symptom.red_flag_advice,
+                together_with=partners.get(symptom.id or 0, []),
+            )
             if symptom.red_flag_level is not None and symptom.red_flag_advice
             else None,
             implies=implications.get(symptom.id or 0, []),

@@ -147,7 +147,7 @@ def gather_evidence(index: VocabularyIndex, request: LookupRequest, reading: Rea
     present = {item.symptom.slug for item in recognized if item.present}
     # A symptom both reported and denied is taken as reported: the person has it somewhere.
     absent = {item.symptom.slug for item in recognized if not item.present} - present
-    red_flags = {slug for slug in present if index.symptoms[slug].red_flag_level is not None}
+    red_flags = {slug for slug in present if index.symptoms[slug].warns(present)}
     regions = set(reading.regions)
     regions |= {index.symptom_regions[slug] for slug in present if slug in index.symptom_regions}
     return Evidence(

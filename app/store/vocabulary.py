@@ -18,6 +18,7 @@ from app.models import (
     Symptom,
     SymptomImplication,
     SymptomParent,
+    SymptomRedFlagPartner,
     SymptomRegion,
     SymptomSynonym,
     SynonymKind,
@@ -53,6 +54,7 @@ def apply_vocabulary(session: Session, vocabulary: Vocabulary, *, provenance: st
     _write_implications(session, vocabulary, ids, document.id)
     _write_parents(session, vocabulary, ids, document.id)
     _write_symptom_regions(session, vocabulary, ids, region_ids)
+    _write_red_flag_partners(session, vocabulary, ids)
     bump_version(session, vocabulary=True)
     return True
 
@@ -181,6 +183,25 @@ def _write_symptom_regions(
             )
         rows.append({"symptom_id": ids[entry.slug], "region_id": region_id})
     execute_many(session, insert(SymptomRegion), rows)
+
+
+def _write_red_flag_partners(session: Session, vocabulary: Vocabulary, ids: dict[str, int]) -> None:
+    """The symptoms each entry's warning sign holds together with, replacing those it had."""
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(
+        delete(SymptomRedFlagPartner).where(col(SymptomRedFlagPartner.symptom_id).in_(entry_ids))
+    )
+    rows: list[dict[str, Any]] = []
+    for index, entry in enumerate(vocabulary.entries):
+        for partner in dict.fromkeys(entry.red_flag.together_with if entry.red_flag else []):
+            if partner not in ids:
+                raise DocumentError(
+                    vocabulary.file_name,
+                    entry_line(vocabulary.text, index),
+                    f"{entry.slug!r} is a warning sign together with unknown {partner!r}",
+                )
+            rows.append({"symptom_id": ids[entry.slug], "partner_id": ids[partner]})
+    execute_many(session, insert(SymptomRedFlagPartner), rows)
 
 
 def _write_parents(

@@ -124,6 +124,23 @@ class TestEmergenciesFirst:
         answer = _look_up(client, symptoms=["my calf is hot and swollen", "just got off a flight"])
         assert answer["triage"]["level"] == "urgent"  # type: ignore[index]
 
+    def test_a_blood_thinner_warns_with_a_knock_to_the_head_only(self, client: TestClient) -> None:
+        head = _look_up(client, text="knocked my head on a shelf, feel fine but I take warfarin")
+        assert head["triage"]["level"] == "urgent", head["triage"]  # type: ignore[index]
+        reasons = head["triage"]["reasons"]  # type: ignore[index]
+        assert any(reason["symptom"] and "scan" in reason["advice"] for reason in reasons), reasons
+        knee = _look_up(client, text="I take warfarin and my knee aches after running")
+        assert knee["triage"]["level"] not in ("urgent", "emergency")  # type: ignore[index]
+
+    def test_a_warning_sign_with_a_partner_survives_an_export(self, client: TestClient) -> None:
+        exported = client.get("/v1/export").json()
+        entry = next(
+            item
+            for item in exported["vocabulary"]["symptoms"]
+            if item["slug"] == "takes-blood-thinner"
+        )
+        assert entry["red_flag"]["together_with"] == ["blow-to-head", "head-injury-warning"]
+
 
 class TestNeverSelfCareForWhatItCannotPlace:
     def test_heel_pain_on_a_base_without_heels(self, corner_client: TestClient) -> None:

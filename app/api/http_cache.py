@@ -198,6 +198,21 @@ async def answer_from_base(
     """An answer rendered once per version of the base and question: served from memory on
     the event loop while the version is current (nothing to wait for: no thread, no database
     session), computed in a thread otherwise."""
+    try:
+        return await _answer(request, question, render, media_type, headers or {})
+    except NotModified as not_modified:
+        # A 304 says what the answer would: a personal answer stays private on it too.
+        not_modified.headers |= headers or {}
+        raise
+
+
+async def _answer(
+    request: Request,
+    question: Question,
+    render: Callable[[Session], bytes],
+    media_type: str,
+    headers: dict[str, str],
+) -> StarletteResponse:
     cache: KnowledgeCache = request.app.state.cache
     snapshot = cache.versions.current()
     if snapshot is not None:
@@ -207,10 +222,10 @@ async def answer_from_base(
             cached = cache.answers.peek(key)
             if cached is not None:
                 return StarletteResponse(
-                    cached, media_type=media_type, headers=validators | (headers or {})
+                    cached, media_type=media_type, headers=validators | headers
                 )
     key, validators, body = await run_in_threadpool(_render_answer, request, question, render)
-    return StarletteResponse(body, media_type=media_type, headers=validators | (headers or {}))
+    return StarletteResponse(body, media_type=media_type, headers=validators | headers)
 
 
 def _render_answer(

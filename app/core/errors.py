@@ -236,9 +236,22 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     return problem_response(request, 500, "The service failed to answer; the error is logged.")
 
 
+# PostgreSQL's classes of an unusable database: connection (08), a read-only transaction
+# (25006), insufficient resources such as a full disk (53), operator intervention (57), system
+# error (58).
+UNAVAILABLE_SQLSTATES = ("08", "25006", "53", "57", "58")
+
+
+def _database_unavailable(error: DBAPIError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+
+
 async def _on_busy(request: Request, error: Exception) -> JSONResponse:
     # A database busy with other writers is a moment's wait, not a failure of the service.
     # SQLite says "database is locked"; PostgreSQL's lock_timeout is SQLSTATE 55P03.
+    if isinstance(error, InternalError) and not _database_unavailable(error):
+        raise error  # a bug (an aborted transaction used again): a 500, traceback logged
     if isinstance(error, DBAPIError) and not (
         "locked" in str(error.orig) or getattr(error.orig, "sqlstate", None) == "55P03"
     ):

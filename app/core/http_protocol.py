@@ -57,7 +57,11 @@ class ProblemH11Protocol(H11Protocol):
             (b"connection", b"close"),
         ]
         try:
-            self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers)))
+            self.transport.write(
+                self.conn.send(
+                    h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
+                )
+            )
             self.transport.write(self.conn.send(h11.Data(data=body)))
             self.transport.write(self.conn.send(h11.EndOfMessage()))
         except h11.LocalProtocolError:

@@ -5,7 +5,7 @@ import time
 
 from limits import parse
 from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import problem_response
@@ -110,7 +110,7 @@ class RefuseNulInTarget:
 
 
 class RateLimit:
-    """At most ``rate`` requests per client address (a moving window, in memory, per process;
+    """At most ``rate`` requests per client address (a fixed window, in memory, per process;
     the notation is that of the ``limits`` package: "120/minute", "10/second"). A client over
     it gets a 429 problem with Retry-After. Liveness, readiness and metrics are never limited:
     a load balancer polls them."""
@@ -120,9 +120,9 @@ class RateLimit:
     def __init__(self, app: ASGIApp, *, rate: str) -> None:
         self.app = app
         self.rate = parse(rate)
-        # The storage expires each client's window once it has passed: memory stays bounded
-        # by the clients of the last window.
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        # A fixed window's counter is dropped once its window has passed (a moving window's
+        # key would stay for every address ever seen): memory holds the last window's clients.
+        self.limiter = FixedWindowRateLimiter(MemoryStorage())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.UNLIMITED_PATHS:

@@ -118,7 +118,12 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
     document = ParsedDocument(file_name=file_name, title=None)
     current: Section | None = None
     seen_content = False
-    lines = text.splitlines()
+    # Lines as editors count them: only line feeds (and a carriage return before one, or
+    # alone) end a line. str.splitlines would also break at form feeds and other controls,
+    # which then escape the control-character check and shift every line number after them.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     for number, raw_line in enumerate(lines, start=1):
         if BINARY_JUNK.search(raw_line):
             raise DocumentError(file_name, number, "the line holds control characters, not text")
@@ -135,6 +140,12 @@ def parse_document(file_name: str, text: str) -> ParsedDocument:
             continue
         if open_blocks and _continues(open_blocks[-1].text, line):
             last = open_blocks[-1]
+            if len(last.text) + len(line) > MAX_TEXT_LENGTH:
+                # Refused as soon as it is too long: joining a whole megabyte line by line
+                # would take quadratic time first.
+                raise DocumentError(
+                    file_name, last.line, f"the paragraph is over {MAX_TEXT_LENGTH:,} characters"
+                )
             open_blocks[-1] = Block(f"{last.text} {line}", last.line, last.is_item)
             continue
         open_blocks = None

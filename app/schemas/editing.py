@@ -95,7 +95,7 @@ class SourceInput(BaseModel):
 
     provenance: LongText | None = None
     reviewed_on: date | None = None
-    document: str | None = Field(default=None, description="Read-only; kept by exports.")
+    document: ShortText | None = Field(default=None, description="Read-only; kept by exports.")
     imported_at: AwareDatetime | None = Field(
         default=None, description="Read-only; kept by exports."
     )

@@ -28,6 +28,17 @@ MAX_TEXT_LENGTH = 2000
 MAX_LOOKUP_CHARACTERS = 8_000
 
 
+def _check_size(text: str, symptoms: list[str], absent: list[str]) -> None:
+    """Reading words costs more than looking up ids: one question's reading is bounded, so no
+    client ties up a worker for long (a clinician's 200 HPO ids fit many times over)."""
+    size = len(text) + sum(map(len, symptoms)) + sum(map(len, absent))
+    if size > MAX_LOOKUP_CHARACTERS:
+        raise ValueError(
+            f"the symptoms, absent symptoms and text hold {size:,} characters together; "
+            f"at most {MAX_LOOKUP_CHARACTERS:,}"
+        )
+
+
 class LookupRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -83,14 +94,7 @@ class LookupRequest(BaseModel):
     def _something_to_look_up(self) -> "LookupRequest":
         if not self.symptoms and self.text is None and not self.regions:
             raise ValueError("give at least one symptom, a text or a region")
-        # Reading words costs more than looking up ids: one question's reading is bounded, so
-        # no client ties up a worker for long (a clinician's 200 HPO ids fit many times over).
-        size = len(self.text or "") + sum(map(len, self.symptoms)) + sum(map(len, self.absent))
-        if size > MAX_LOOKUP_CHARACTERS:
-            raise ValueError(
-                f"the symptoms, absent symptoms and text hold {size:,} characters together; "
-                f"at most {MAX_LOOKUP_CHARACTERS:,}"
-            )
+        _check_size(self.text or "", self.symptoms, self.absent)
         return self
 
 
@@ -113,6 +117,11 @@ class LookupQuery(BaseModel):
     age: int | None = Field(default=None, ge=0, le=120, description="Age in years.")
     sex: Sex | None = None
     limit: int = Field(default=10, ge=1, le=50, description="How many candidates at most.")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "LookupQuery":
+        _check_size("", self.symptom, self.absent)
+        return self
 
     def as_request(self) -> LookupRequest:
         return LookupRequest(

@@ -1,6 +1,6 @@
 """Symptoms: autocomplete suggestions, a vocabulary entry as the API shows and edits it."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -9,14 +9,14 @@ from pydantic import (
 )
 
 from app.models import CareLevel
-from app.schemas.common import MAX_ITEMS, SLUG_PATTERN, ShortText
+from app.schemas.common import MAX_ITEMS, MAX_TEXT_LENGTH, SLUG_PATTERN, Clean, ShortText
 
 
 class RedFlag(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     level: CareLevel
-    advice: str = Field(min_length=1)
+    advice: Annotated[str, Clean] = Field(min_length=1, max_length=MAX_TEXT_LENGTH)
     together_with: list[str] = Field(
         default_factory=list,
         max_length=20,
@@ -31,11 +31,13 @@ class RegionEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=60, examples=["front-knee"])
-    name: str = Field(min_length=1, max_length=120, examples=["Front of the knee"])
+    name: Annotated[str, Clean] = Field(
+        min_length=1, max_length=120, examples=["Front of the knee"]
+    )
     parent: str | None = Field(
         default=None, pattern=SLUG_PATTERN, max_length=60, description="The broader region."
     )
-    words: list[str] = Field(
+    words: list[ShortText] = Field(
         default_factory=list, max_length=200, examples=[["kneecap", "front of my knee"]]
     )
 
@@ -45,14 +47,14 @@ class VocabularyEntry(BaseModel):
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
     name: ShortText
-    region: str | None = Field(default=None, max_length=60)
+    region: Annotated[str, Clean] | None = Field(default=None, max_length=60)
     body_region: str | None = Field(
         default=None,
         pattern=SLUG_PATTERN,
         max_length=60,
         description="The body region it is felt in (a slug of /v1/regions), where it says.",
     )
-    question: str | None = Field(default=None, max_length=255)
+    question: ShortText | None = None
     synonyms: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     region_words: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     red_flag: RedFlag | None = None

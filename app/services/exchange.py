@@ -44,6 +44,9 @@ def export_knowledge(session: Session) -> KnowledgeExport:
     if isinstance(bind, Engine) and snapshot_reads(bind) is not bind:
         # Every condition of one moment: an edit committed halfway through the export must
         # not show in half of it (PostgreSQL's statements each see their own moment).
+        # The request's own read (its version check) is done: its connection goes back to the
+        # pool first, so an export holds one connection, not two.
+        session.rollback()
         with Session(snapshot_reads(bind)) as snapshot:
             return export_knowledge(snapshot)
     own = select(Condition.slug).where(col(Condition.source_id).is_(None))

@@ -9,7 +9,7 @@ from app.ingest.document import DocumentError
 from app.ingest.vocabulary_file import Vocabulary
 from app.language.text import normalize_phrase
 from app.language.vocabulary_index import load_vocabulary_index
-from app.models import Condition, ConditionSymptom, Symptom
+from app.models import Condition, ConditionSymptom, Symptom, SymptomRedFlagPartner
 from app.schemas.symptoms import SymptomPublic, SynonymInput, VocabularyEntry
 from app.services.editing import api_provenance
 from app.services.exchange import vocabulary_entries
@@ -84,6 +84,19 @@ def delete_symptom(session: Session, cache: KnowledgeCache, slug: str, *, author
     symptom, used = _symptom_and_users(session, slug)
     if used:
         raise Conflict(f"{slug!r} is a symptom of {', '.join(used)}; change them first.")
+    # A warning sign that holds only together with this symptom would hold on its own without
+    # it (its partner rows go with the symptom): the warning sign is changed first.
+    warned = session.exec(
+        select(Symptom.slug)
+        .join(SymptomRedFlagPartner, col(SymptomRedFlagPartner.symptom_id) == col(Symptom.id))
+        .where(SymptomRedFlagPartner.partner_id == symptom.id)
+        .order_by(col(Symptom.slug))
+    ).all()
+    if warned:
+        raise Conflict(
+            f"{slug!r} is what the warning sign of {', '.join(warned)} holds together with; "
+            "change them first."
+        )
     text = get_symptom(session, cache, slug).model_dump_json()
     delete_vocabulary_symptom(session, symptom, text=text, author=author)
 

@@ -201,3 +201,17 @@ def test_a_rate_limit_is_a_setting_answered_with_a_429(settings: Settings) -> No
 def test_an_unreadable_rate_is_refused_at_start() -> None:
     with pytest.raises(ValueError, match="not a rate"):
         Settings(rate_limit="lots")
+
+
+def test_a_long_lookup_in_a_url_is_a_422_too(client: TestClient) -> None:
+    response = client.get("/v1/lookup", params={"symptom": ["knee pain when running " * 8] * 44})
+    assert response.status_code == 422
+    assert "at most 8,000" in response.text
+
+
+def test_a_warning_signs_partner_is_not_deleted_from_under_it(bare_client: TestClient) -> None:
+    # On a base of no conditions, so only the warning sign holds on to it.
+    admin = issue_key(bare_client, "admin", name="admin")
+    response = bare_client.delete("/v1/symptoms/blow-to-head", headers=admin)
+    assert response.status_code == 409
+    assert "takes-blood-thinner" in response.json()["detail"]

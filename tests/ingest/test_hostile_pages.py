@@ -114,3 +114,10 @@ def test_two_aliases_with_one_slug_are_a_line_error(index: VocabularyIndex) -> N
     with pytest.raises(DocumentError, match="the same as 'Foo bar'") as raised:
         draft_condition(DocumentSource("aliases.md", text, "a test", None, None), index)
     assert str(raised.value).startswith("aliases.md:1:")
+
+
+def test_a_form_feed_is_a_control_character_on_its_own_line(index: VocabularyIndex) -> None:
+    text = "# Test condition\n\nA summary.\n\n## Symptoms\n1. Buttock\x0cpain\n"
+    with pytest.raises(DocumentError, match="control characters") as raised:
+        draft_condition(DocumentSource("feed.md", text, "a test", None, None), index)
+    assert str(raised.value).startswith("feed.md:6:")

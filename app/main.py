@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
@@ -121,4 +122,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
     for module in (conditions, symptoms, regions, lookup, parse, sources, embed, exchange, health):
         app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """A person who opens the service's address gets its documentation, not a 404."""
+        return RedirectResponse("/docs", status_code=307)
+
     return app

@@ -135,3 +135,10 @@ def test_a_restored_export_is_not_overwritten_by_the_defaults(tmp_path: Path) ->
         assert client.get(f"/v1/conditions/{slug}").json()["summary"] == "Restored from a backup"
         revisions = client.get(f"/v1/conditions/{slug}/revisions").json()["items"]
         assert len(revisions) == 1
+
+
+def test_the_address_of_the_service_opens_its_documentation(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/docs"
+    assert client.get("/").text.count("swagger") > 0

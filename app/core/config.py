@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         default=["*"],
         description="Origins allowed to show the embeddable cards in an iframe.",
     )
+    card_attribution: str = Field(
+        default="Written for the Condition knowledge service from established "
+        "sports-medicine knowledge.",
+        max_length=500,
+        description="The attribution an embedded card shows its readers (a clinic may name "
+        "itself); how each page was written stays in the API's source.",
+    )
     public_url: str | None = Field(
         default=None,
         description="The service's own address as others reach it, for oEmbed answers; "

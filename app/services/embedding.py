@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.errors import NotFound
-from app.models import Frequency
+from app.models import CareLevel, Frequency
 from app.schemas.conditions import ConditionPublic
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -72,10 +72,17 @@ def card_sections(condition: ConditionPublic, chosen: set[str]) -> list[CardSect
             sections.append(CardSection(key, title, [CardItem(item.text) for item in advice]))
     if "recovery" in chosen and condition.recovery is not None:
         sections.append(CardSection("recovery", "Recovery", paragraph=condition.recovery.text))
-    return [section for section in sections if section.items or section.paragraph]
+    shown = [section for section in sections if section.items or section.paragraph]
+    if condition.cant_miss or condition.care_level.rank >= CareLevel.see_doctor.rank:
+        # A condition that needs a doctor says when to get help before anything else: inside a
+        # 640 px frame, not a scroll away.
+        shown.sort(key=lambda section: section.key != "seek_help")
+    return shown
 
 
-def render_card(condition: ConditionPublic, chosen: set[str] | None) -> str:
+def render_card(condition: ConditionPublic, chosen: set[str] | None, *, attribution: str) -> str:
+    """The card, its footer the public attribution and the review date (how each page was
+    written, its provenance, stays in the API)."""
     picked = chosen or DEFAULT_CARD_SECTIONS
     return _templates.get_template("condition_card.html").render(
         condition=condition,
@@ -84,6 +91,14 @@ def render_card(condition: ConditionPublic, chosen: set[str] | None) -> str:
         reviewed_on=condition.source.reviewed_on,
         disclaimer=condition.disclaimer,
         provider=PROVIDER_NAME,
+        attribution=attribution,
+    )
+
+
+def render_missing_card(detail: str) -> str:
+    """What the frame shows when the card's condition is not (or no longer) in the base."""
+    return _templates.get_template("missing_card.html").render(
+        detail=detail, provider=PROVIDER_NAME
     )
 
 

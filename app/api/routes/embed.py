@@ -7,10 +7,23 @@ from fastapi.responses import HTMLResponse
 from app.api.deps import CacheDep, SessionDep
 from app.api.http_cache import OneCondition, answer_from_base, condition_validators
 from app.api.sections import SECTIONS, parse_sections
-from app.core.errors import FormatNotImplemented, MisdirectedRequest, problem_responses
+from app.core.errors import (
+    FormatNotImplemented,
+    Gone,
+    MisdirectedRequest,
+    NotFound,
+    problem_responses,
+)
 from app.schemas.embed import OEmbed
 from app.services.conditions import get_condition
-from app.services.embedding import CARD_HEIGHT, CARD_WIDTH, PROVIDER_NAME, render_card, slug_of_url
+from app.services.embedding import (
+    CARD_HEIGHT,
+    CARD_WIDTH,
+    PROVIDER_NAME,
+    render_card,
+    render_missing_card,
+    slug_of_url,
+)
 
 router = APIRouter(tags=["embedding"])
 
@@ -66,13 +79,24 @@ async def embed_condition(
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
     }
-    return await answer_from_base(
-        request,
-        OneCondition(slug, "embed:" + ",".join(sorted(chosen or ()))),
-        lambda session: render_card(get_condition(session, slug), chosen).encode(),
-        media_type="text/html; charset=utf-8",
-        headers=headers,
-    )
+    attribution = request.app.state.settings.card_attribution
+    try:
+        return await answer_from_base(
+            request,
+            OneCondition(slug, "embed:" + ",".join(sorted(chosen or ()))),
+            lambda session: render_card(
+                get_condition(session, slug), chosen, attribution=attribution
+            ).encode(),
+            media_type="text/html; charset=utf-8",
+            headers=headers,
+        )
+    except (NotFound, Gone) as missing:
+        # Inside someone's page a frame shows a page, not a JSON problem.
+        return HTMLResponse(
+            render_missing_card(missing.detail),
+            status_code=missing.status,
+            headers=headers | {"Cache-Control": "no-store"},
+        )
 
 
 @router.get(

@@ -14,10 +14,12 @@ from sqlmodel import Session
 
 from app.api.http_cache import NotModified, not_modified_response
 from app.api.routes import (
+    cds_hooks,
     conditions,
     embed,
     exchange,
     health,
+    infobutton,
     lookup,
     parse,
     regions,
@@ -120,7 +122,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
     )
     # Outermost, so every answer (a 413, a 304, a problem) is counted and logged.
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
-    for module in (conditions, symptoms, regions, lookup, parse, sources, embed, exchange, health):
+    for module in (
+        conditions,
+        symptoms,
+        regions,
+        lookup,
+        parse,
+        sources,
+        embed,
+        infobutton,
+        cds_hooks,
+        exchange,
+        health,
+    ):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

@@ -34,6 +34,13 @@ class RequestMetrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
             registry=self.registry,
         )
+        # What clinicians did with the CDS Hooks cards: counted, never who or which patient.
+        self.cds_feedback = Counter(
+            "kb_cds_feedback",
+            "CDS Hooks card feedback, by service and outcome.",
+            ["service", "outcome"],
+            registry=self.registry,
+        )
 
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

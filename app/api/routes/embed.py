@@ -6,11 +6,11 @@ from fastapi.responses import HTMLResponse
 
 from app.api.deps import CacheDep, SessionDep
 from app.api.http_cache import OneCondition, answer_from_base, condition_validators
+from app.api.public_url import public_base_url
 from app.api.sections import SECTIONS, parse_sections
 from app.core.errors import (
     FormatNotImplemented,
     Gone,
-    MisdirectedRequest,
     NotFound,
     problem_responses,
 )
@@ -26,24 +26,6 @@ from app.services.embedding import (
 )
 
 router = APIRouter(tags=["embedding"])
-
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-
-
-def _base_url(request: Request) -> str:
-    """The address the links of an answer point at. Without KB_PUBLIC_URL it is the one the
-    request came to, on loopback only: elsewhere the Host header is the client's to choose,
-    and links built from it would point wherever the client likes (421)."""
-    public: str | None = request.app.state.settings.public_url
-    if public:
-        return public.rstrip("/") + "/"
-    if request.url.hostname not in LOOPBACK_HOSTS:
-        raise MisdirectedRequest(
-            "This service does not know its public address: set KB_PUBLIC_URL to the address "
-            "others reach it at."
-        )
-    return str(request.base_url).rstrip("/") + "/"
 
 
 @router.get(
@@ -127,7 +109,7 @@ def oembed(
     `rich`): an iframe of the card, sized within `maxwidth` and `maxheight`."""
     if format != "json":
         raise FormatNotImplemented(f"Only the json format is served, not {format!r}.")
-    base = _base_url(request)
+    base = public_base_url(request)
     slug, card_query = slug_of_url(url, base)
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"
     response.headers.update(condition_validators(session, cache, request, slug, variant))

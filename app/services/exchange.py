@@ -113,15 +113,8 @@ def vocabulary_entries(
     implied = col(SymptomImplication.implied_symptom_id)
     implications = _linked_slugs(session, SymptomImplication, implied, ids)
     parents = _linked_slugs(session, SymptomParent, col(SymptomParent.parent_id), ids)
-    partners: dict[int, list[str]] = {}
-    partner = Symptom.__table__.alias("partner")  # type: ignore[attr-defined]
-    for symptom_id, slug in session.exec(
-        select(SymptomRedFlagPartner.symptom_id, partner.c.slug)
-        .join(partner, partner.c.id == SymptomRedFlagPartner.partner_id)
-        .where(col(SymptomRedFlagPartner.symptom_id).in_(ids))
-        .order_by(partner.c.slug)
-    ):
-        partners.setdefault(symptom_id, []).append(slug)
+    partner = col(SymptomRedFlagPartner.partner_id)
+    partners = _linked_slugs(session, SymptomRedFlagPartner, partner, ids)
     return {
         symptom.slug: VocabularyEntry(
             slug=symptom.slug,
@@ -147,19 +140,21 @@ def vocabulary_entries(
 
 def _linked_slugs(
     session: Session,
-    link: type[SymptomImplication] | type[SymptomParent],
+    link: type[SymptomImplication] | type[SymptomParent] | type[SymptomRedFlagPartner],
     other: Mapped[int],
     ids: list[int | None],
 ) -> dict[int, list[str]]:
-    """For each of these symptoms, the slugs a link table (implications, parents) points it
-    to through its column ``other``, in the order they were written."""
+    """For each of these symptoms, the slugs a link table (implications, parents, warning-sign
+    partners) points it to through its column ``other``: in the order they were written, or by
+    slug for a table that keeps no order."""
     linked = Symptom.__table__.alias("linked")  # type: ignore[attr-defined]
+    order = col(link.id) if hasattr(link, "id") else linked.c.slug
     found: dict[int, list[str]] = {}
     for symptom_id, slug in session.exec(
         select(link.symptom_id, linked.c.slug)
         .join(linked, linked.c.id == other)
         .where(col(link.symptom_id).in_(ids))
-        .order_by(col(link.id))
+        .order_by(order)
     ):
         found.setdefault(symptom_id, []).append(slug)
     return found

@@ -98,8 +98,6 @@ def _write_symptoms(session: Session, vocabulary: Vocabulary, document_id: int) 
         if isinstance(held, Symptom):
             session.expire(held)
     ids = {slug: id_ for slug, id_ in session.exec(select(Symptom.slug, Symptom.id)) if id_}
-    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
-    session.exec(delete(SymptomSynonym).where(col(SymptomSynonym.symptom_id).in_(entry_ids)))
     synonyms: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
         # A phrase that is both a term and a region word is kept once, as a term: terms count
@@ -121,7 +119,7 @@ def _write_symptoms(session: Session, vocabulary: Vocabulary, document_id: int) 
                     "document_id": document_id,
                 }
             )
-    execute_many(session, insert(SymptomSynonym), synonyms)
+    _replace_rows(session, SymptomSynonym, vocabulary, ids, synonyms)
     return ids
 
 
@@ -164,12 +162,33 @@ def _write_regions(session: Session, vocabulary: Vocabulary, document_id: int) -
     return ids
 
 
+SymptomLink = (
+    type[SymptomSynonym]
+    | type[SymptomRegion]
+    | type[SymptomRedFlagPartner]
+    | type[SymptomParent]
+    | type[SymptomImplication]
+)
+
+
+def _replace_rows(
+    session: Session,
+    link: SymptomLink,
+    vocabulary: Vocabulary,
+    ids: dict[str, int],
+    rows: list[dict[str, Any]],
+) -> None:
+    """The entries' rows of a table keyed by symptom, replaced by these: one delete and one
+    executemany, however many entries."""
+    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
+    session.exec(delete(link).where(col(link.symptom_id).in_(entry_ids)))
+    execute_many(session, insert(link), rows)
+
+
 def _write_symptom_regions(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], region_ids: dict[str, int]
 ) -> None:
     """Where each entry's symptom is felt, replacing what it said before."""
-    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
-    session.exec(delete(SymptomRegion).where(col(SymptomRegion.symptom_id).in_(entry_ids)))
     rows: list[dict[str, Any]] = []
     for index, entry in enumerate(vocabulary.entries):
         if entry.body_region is None:
@@ -182,15 +201,11 @@ def _write_symptom_regions(
                 f"{entry.slug!r} is felt in {entry.body_region!r}, which is not a body region",
             )
         rows.append({"symptom_id": ids[entry.slug], "region_id": region_id})
-    execute_many(session, insert(SymptomRegion), rows)
+    _replace_rows(session, SymptomRegion, vocabulary, ids, rows)
 
 
 def _write_red_flag_partners(session: Session, vocabulary: Vocabulary, ids: dict[str, int]) -> None:
     """The symptoms each entry's warning sign holds together with, replacing those it had."""
-    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
-    session.exec(
-        delete(SymptomRedFlagPartner).where(col(SymptomRedFlagPartner.symptom_id).in_(entry_ids))
-    )
     rows: list[dict[str, Any]] = []
     for index, entry in enumerate(vocabulary.entries):
         for partner in dict.fromkeys(entry.red_flag.together_with if entry.red_flag else []):
@@ -201,15 +216,13 @@ def _write_red_flag_partners(session: Session, vocabulary: Vocabulary, ids: dict
                     f"{entry.slug!r} is a warning sign together with unknown {partner!r}",
                 )
             rows.append({"symptom_id": ids[entry.slug], "partner_id": ids[partner]})
-    execute_many(session, insert(SymptomRedFlagPartner), rows)
+    _replace_rows(session, SymptomRedFlagPartner, vocabulary, ids, rows)
 
 
 def _write_parents(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
 ) -> None:
     """Each entry's broader symptoms, replacing those it had; a cycle is refused."""
-    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
-    session.exec(delete(SymptomParent).where(col(SymptomParent.symptom_id).in_(entry_ids)))
     rows: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
         for parent in entry.parents:
@@ -224,7 +237,7 @@ def _write_parents(
                     "document_id": document_id,
                 }
             )
-    execute_many(session, insert(SymptomParent), rows)
+    _replace_rows(session, SymptomParent, vocabulary, ids, rows)
     parents: dict[int, list[int]] = {}
     for child, parent_id in session.exec(select(SymptomParent.symptom_id, SymptomParent.parent_id)):
         parents.setdefault(child, []).append(parent_id)
@@ -237,10 +250,6 @@ def _write_parents(
 def _write_implications(
     session: Session, vocabulary: Vocabulary, ids: dict[str, int], document_id: int
 ) -> None:
-    entry_ids = [ids[entry.slug] for entry in vocabulary.entries]
-    session.exec(
-        delete(SymptomImplication).where(col(SymptomImplication.symptom_id).in_(entry_ids))
-    )
     rows: list[dict[str, Any]] = []
     for entry in vocabulary.entries:
         for implied in entry.implies:
@@ -255,7 +264,7 @@ def _write_implications(
                     "document_id": document_id,
                 }
             )
-    execute_many(session, insert(SymptomImplication), rows)
+    _replace_rows(session, SymptomImplication, vocabulary, ids, rows)
 
 
 def has_vocabulary(session: Session) -> bool:

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.core.errors import InvalidContent, PreconditionFailed
-from app.ingest.codes import normalized
 from app.models import CareLevel
 from app.schemas.cds_hooks import (
     Card,
@@ -27,9 +26,9 @@ from app.schemas.cds_hooks import (
     HookResponse,
 )
 from app.schemas.conditions import ConditionPublic
-from app.services.conditions import get_condition, list_conditions
+from app.services.conditions import get_condition
 from app.services.embedding import PROVIDER_NAME
-from app.services.infobutton import conditions_for_code
+from app.services.infobutton import conditions_for_problem
 
 SERVICE_ID = "condition-advice"
 PREFETCH_KEY = "conditions"
@@ -114,14 +113,14 @@ def _matching(session: Session, condition: FhirCondition) -> list[str]:
     concept = condition.code
     if concept is None:
         return []
-    slugs: list[str] = []
-    for coding in concept.coding or []:
-        if coding.system == ICD_10_CM_SYSTEM and coding.code:
-            slugs += conditions_for_code(session, normalized(coding.code))[:1]
-    if not slugs and concept.text and concept.text.strip():
-        page = list_conditions(session, q=concept.text[:200], limit=1, cursor=None)
-        slugs = [item.slug for item in page.items]
-    return slugs
+    codes = [
+        coding.code
+        for coding in concept.coding or []
+        if coding.system == ICD_10_CM_SYSTEM and coding.code
+    ]
+    return conditions_for_problem(
+        session, codes, concept.text, per_code=1, limit=max(1, len(codes))
+    )
 
 
 def _card(condition: ConditionPublic, base_url: str, hook_instance: str) -> Card:

@@ -7,11 +7,11 @@ A code matches a condition that carries it, or a broader or narrower code of the
 the closest codes come first. With no code that matches, the display name is searched as text.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from html import escape
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 from sqlmodel import Session, col, select
@@ -55,13 +55,26 @@ def matching_conditions(session: Session, request: KnowledgeRequest) -> list[Con
             f"mainSearchCriteria.v.cs {request.code_system!r} is not a code system this service "
             f"knows; it answers ICD-10-CM ({ICD_10_CM_OID})."
         )
-    slugs: list[str] = []
-    if request.code:
-        slugs = conditions_for_code(session, normalized(request.code))
-    if not slugs and request.display_name and request.display_name.strip():
-        page = list_conditions(session, q=request.display_name, limit=MAX_ENTRIES, cursor=None)
-        slugs = [item.slug for item in page.items]
-    return [get_condition(session, slug) for slug in slugs[:MAX_ENTRIES]]
+    codes = [request.code] if request.code else []
+    slugs = conditions_for_problem(
+        session, codes, request.display_name, per_code=MAX_ENTRIES, limit=MAX_ENTRIES
+    )
+    return [get_condition(session, slug) for slug in slugs]
+
+
+def conditions_for_problem(
+    session: Session, codes: list[str], text: str | None, *, per_code: int, limit: int
+) -> list[str]:
+    """The slugs of the conditions a problem names, closest first: by its ICD-10-CM codes
+    (``per_code`` of each), else by its text; at most ``limit``. Infobutton and CDS Hooks
+    both ask this."""
+    slugs = dict.fromkeys(
+        slug for code in codes for slug in conditions_for_code(session, normalized(code))[:per_code]
+    )
+    if not slugs and text and text.strip():
+        page = list_conditions(session, q=text[:200], limit=limit, cursor=None)
+        slugs = dict.fromkeys(item.slug for item in page.items)
+    return list(slugs)[:limit]
 
 
 def conditions_for_code(session: Session, code: str) -> list[str]:
@@ -111,7 +124,7 @@ def knowledge_response(
             "title": {"_value": PROVIDER_NAME, "type": "text"},
             "subtitle": {"_value": f"{PROVIDER_NAME} results for {asked}", "type": "text"},
             "updated": {"_value": now},
-            "id": {"_value": f"{request.base_url}infobutton?{_id_query(request)}"},
+            "id": {"_value": f"{request.base_url}infobutton?{_asked_query(request)}"},
             "author": {"name": {"_value": PROVIDER_NAME}, "uri": {"_value": request.base_url}},
             "category": [
                 {"scheme": "mainSearchCriteria.v.c", "term": request.code or ""},
@@ -172,5 +185,5 @@ def atom_xml(response: dict[str, object]) -> bytes:
     return bytes(ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True))
 
 
-def _id_query(request: KnowledgeRequest) -> str:
-    return re.sub(r"[^A-Za-z0-9.=&_-]", "", f"mainSearchCriteria.v.c={request.code or ''}")
+def _asked_query(request: KnowledgeRequest) -> str:
+    return urlencode({"mainSearchCriteria.v.c": request.code or ""})

@@ -32,6 +32,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import begin_writing, create_db_engine, snapshot_reads, upgrade_to_head
 from app.core.errors import install_problem_handlers, problem_responses
 from app.core.limits import BodySizeLimit, HeadAsGet, RateLimit, RefuseNulInTarget
+from app.core.memory import freeze_long_lived
 from app.core.observability import RequestMetrics, RequestObserver
 from app.services.importing import default_knowledge_missing, load_default_knowledge
 from app.services.lookup import warm_up
@@ -66,7 +67,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
         app.state.engine = engine
         app.state.snapshot_engine = snapshot_reads(engine)
         # Every process-wide memory of the knowledge, made here so each app has its own.
-        app.state.cache = cache = KnowledgeCache(settings, clock=clock)
+        app.state.cache = cache = KnowledgeCache(
+            settings,
+            clock=clock,
+            on_new_copy=freeze_long_lived if settings.freeze_long_lived else None,
+        )
         # What the first lookup needs is built while the service already answers: on a base
         # like HPO's that takes seconds, which no first caller should wait for alone.
         # An in-memory database has one connection, which no two threads may share: it is

@@ -25,6 +25,7 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import httpx2
 
@@ -116,23 +117,14 @@ def measure(
         f"wrk.body = {json.dumps(json.dumps(LOOKUP))}\n"
     )
     # Every request a question not asked before (age, sex and limit vary), so nothing is
-    # answered from memory: what ranking itself costs.
+    # answered from memory: what ranking itself costs, over one list of phrases the vocabulary
+    # has already recognised once.
     new_questions = work / "new-lookups.lua"
-    symptoms = json.dumps(LOOKUP["symptoms"])
-    new_questions.write_text(
-        "local threads = 0\n"
-        "function setup(thread)\n"  # each wrk thread counts from its own offset
-        "  thread:set('counter', threads * 100000)\n"
-        "  threads = threads + 1\n"
-        "end\n"
-        "request = function()\n"
-        "  counter = counter + 1\n"
-        "  local sex = (counter % 2 == 0) and 'female' or 'male'\n"
-        f'  local body = string.format(\'{{"symptoms": {symptoms}, "age": %d, '
-        '"sex": "%s", "limit": %d}\', counter % 120, sex, 1 + math.floor(counter / 240) % 50)\n'
-        "  return wrk.format('POST', nil, {['Content-Type'] = 'application/json'}, body)\n"
-        "end\n"
-    )
+    new_questions.write_text(_varying_lookups(f'{{"symptoms": {json.dumps(LOOKUP["symptoms"])}, '))
+    # Real traffic: free text in people's words that is almost never asked twice. Each
+    # development vignette's text, crossed with every age and both sexes.
+    new_texts = work / "new-texts.lua"
+    new_texts.write_text(_varying_texts(development_texts()))
     read = f"{service_url}/v1/conditions/{SLUG}"
     search = f"{service_url}/v1/conditions?q=buttock"
     lookup = f"{service_url}/v1/lookup"
@@ -141,6 +133,7 @@ def measure(
         (read, None),
         (search, None),
         (lookup, lookup_script),
+        (lookup, new_texts),
     ):
         wrk(url, script=script, connections=connections, seconds=1)
 
@@ -153,7 +146,70 @@ def measure(
         ("GET /v1/conditions?q=buttock", under_load(search)),
         ("POST /v1/lookup", under_load(lookup, lookup_script)),
         ("POST /v1/lookup, every one new", under_load(lookup, new_questions)),
+        ("POST /v1/lookup, new free text", under_load(lookup, new_texts)),
     ]
+
+
+def development_texts() -> list[str]:
+    """The development vignettes in people's words: whole-body texts, and the first set's
+    symptom lists as the sentences an app would send."""
+    texts = [str(v["text"]) for v in _vignettes("vignettes_body.toml") if "text" in v]
+    texts += [". ".join(v["symptoms"]) for v in _vignettes("vignettes.toml")]
+    return texts
+
+
+def _vignettes(name: str) -> list[dict[str, Any]]:
+    vignettes: list[dict[str, Any]] = tomllib.loads(
+        (ROOT / "tests" / name).read_text(encoding="utf-8")
+    )["vignette"]
+    return vignettes
+
+
+_COUNTER = (
+    "local threads = 0\n"
+    "function setup(thread)\n"  # each wrk thread counts from its own offset
+    "  thread:set('counter', threads * 100000)\n"
+    "  threads = threads + 1\n"
+    "end\n"
+)
+
+
+def _varying_lookups(body_start: str) -> str:
+    return _COUNTER + (
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        "  local sex = (counter % 2 == 0) and 'female' or 'male'\n"
+        f"  local body = {_lua_string(body_start)} .. string.format("
+        '\'"age": %d, "sex": "%s", "limit": %d}\', counter % 120, sex, '
+        "1 + math.floor(counter / 240) % 50)\n"
+        "  return wrk.format('POST', nil, {['Content-Type'] = 'application/json'}, body)\n"
+        "end\n"
+    )
+
+
+def _varying_texts(texts: list[str]) -> str:
+    """Request n asks text n mod len(texts), at an age and sex that change once every text has
+    been asked: a text comes back only with another age or sex."""
+    table = ",\n".join(_lua_string(json.dumps(text, ensure_ascii=False)) for text in texts)
+    return _COUNTER + (
+        f"local texts = {{\n{table}\n}}\n"
+        "request = function()\n"
+        "  counter = counter + 1\n"
+        "  local round = math.floor(counter / #texts)\n"
+        "  local sex = (round % 2 == 0) and 'female' or 'male'\n"
+        "  local body = '{\"text\": ' .. texts[counter % #texts + 1] .. "
+        'string.format(\', "age": %d, "sex": "%s"}\', 12 + math.floor(round / 2) % 70, sex)\n'
+        "  return wrk.format('POST', nil, {['Content-Type'] = 'application/json'}, body)\n"
+        "end\n"
+    )
+
+
+def _lua_string(text: str) -> str:
+    """A Lua long-bracket literal: taken as written, with no escapes to get wrong."""
+    level = 0
+    while f"]{'=' * level}]" in text:
+        level += 1
+    return f"[{'=' * level}[{text}]{'=' * level}]"
 
 
 def print_table(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:

@@ -29,6 +29,9 @@ SEED_PAGE = PROJECT_ROOT.parent / "shared" / "seed" / "000_5dc7a1ffa5b5f06b.txt"
 # Set to a PostgreSQL server (its database is used only to create and drop the tests' own)
 # to run the whole suite there instead of on SQLite.
 POSTGRES = os.environ.get("KB_TEST_DATABASE_URL")
+# Every test builds copies of its own base, and a full collection after each would cost the
+# suite minutes; the tests of freezing turn it on for themselves.
+os.environ.setdefault("KB_FREEZE_LONG_LIVED", "false")
 
 
 class Databases:

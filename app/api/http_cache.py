@@ -194,12 +194,17 @@ async def answer_from_base(
     *,
     media_type: str = "application/json",
     headers: dict[str, str] | None = None,
+    from_memory: Callable[[KnowledgeState], bytes | None] | None = None,
 ) -> StarletteResponse:
     """An answer rendered once per version of the base and question: served from memory on
     the event loop while the version is current (nothing to wait for: no thread, no database
-    session), computed in a thread otherwise."""
+    session), computed in a thread otherwise.
+
+    ``from_memory`` renders a new answer from copies in memory at least as new as the version
+    it is given (None when one is missing), for answers so quick to compute that handing them
+    to a thread would cost more than the work: it runs on the event loop."""
     try:
-        return await _answer(request, question, render, media_type, headers or {})
+        return await _answer(request, question, render, media_type, headers or {}, from_memory)
     except NotModified as not_modified:
         # A 304 says what the answer would: a personal answer stays private on it too.
         not_modified.headers |= headers or {}
@@ -212,6 +217,7 @@ async def _answer(
     render: Callable[[Session], bytes],
     media_type: str,
     headers: dict[str, str],
+    from_memory: Callable[[KnowledgeState], bytes | None] | None,
 ) -> StarletteResponse:
     cache: KnowledgeCache = request.app.state.cache
     snapshot = cache.versions.current()
@@ -220,6 +226,11 @@ async def _answer(
         if known is not None:
             key, validators = known
             cached = cache.answers.peek(key)
+            if cached is None and from_memory is not None:
+                # The copies it reads are at least as new as the version in the key.
+                cached = from_memory(snapshot.knowledge)
+                if cached is not None:
+                    cache.answers.put(key, cached)
             if cached is not None:
                 return StarletteResponse(
                     cached, media_type=media_type, headers=validators | headers

@@ -29,6 +29,12 @@ class RenderedAnswers:
                 self._entries.move_to_end(key)  # served from here is used, so kept longest
             return body
 
+    def put(self, key: str, body: bytes) -> None:
+        """Keep an answer rendered elsewhere (on the event loop, which must never wait for
+        another's rendering)."""
+        with self._lock:
+            self._keep(key, body)
+
     def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._entries:
@@ -47,14 +53,17 @@ class RenderedAnswers:
                         del self._rendering[key]
                 raise
             with self._lock:
-                replaced = self._entries.pop(key, None)
-                self._bytes += len(body) - (len(replaced) if replaced is not None else 0)
-                self._entries[key] = body
+                self._keep(key, body)
                 if self._rendering.get(key) is rendering:
                     del self._rendering[key]
-                while len(self._entries) > 1 and (
-                    len(self._entries) > self._max_entries or self._bytes > self._max_bytes
-                ):
-                    _, evicted = self._entries.popitem(last=False)
-                    self._bytes -= len(evicted)
         return body
+
+    def _keep(self, key: str, body: bytes) -> None:
+        replaced = self._entries.pop(key, None)
+        self._bytes += len(body) - (len(replaced) if replaced is not None else 0)
+        self._entries[key] = body
+        while len(self._entries) > 1 and (
+            len(self._entries) > self._max_entries or self._bytes > self._max_bytes
+        ):
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted)

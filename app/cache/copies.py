@@ -46,8 +46,15 @@ class _Copy(Generic[Built]):
 class Copies(Generic[Built]):
     """The newest copy of one kind of thing built from the base."""
 
-    def __init__(self, build: Callable[[Session], Built], depends_on: DependsOn) -> None:
+    def __init__(
+        self,
+        build: Callable[[Session], Built],
+        depends_on: DependsOn,
+        *,
+        on_new_copy: Callable[[], None] | None = None,
+    ) -> None:
         self._build = build
+        self._on_new_copy = on_new_copy
         self._depends_on = depends_on
         self._copy: _Copy[Built] | None = None
         self._building = threading.Lock()
@@ -73,7 +80,17 @@ class Copies(Generic[Built]):
             # rolled back, and its number given to another write. It gets a copy of its own.
             if not writing:
                 self._copy = _Copy(wanted, built)
+                if self._on_new_copy is not None:
+                    del copy  # the replaced copy is not to outlive the hook's collection
+                    self._on_new_copy()
         return built
+
+    def kept(self, trusted: KnowledgeState) -> Built | None:
+        """The kept copy if it is at least as new as ``trusted``, without a database."""
+        copy = self._copy
+        if copy is not None and _at_least(copy.key, self._depends_on.key(trusted)):
+            return copy.built
+        return None
 
 
 def _at_least(have: tuple[int, ...], wanted: tuple[int, ...]) -> bool:

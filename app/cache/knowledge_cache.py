@@ -14,14 +14,20 @@ from sqlmodel import Session
 
 from app.cache.answers import RenderedAnswers
 from app.cache.copies import Copies, DependsOn
-from app.cache.version import Clock, VersionSnapshots
+from app.cache.version import Clock, KnowledgeState, VersionSnapshots
 from app.core.config import Settings
 
 Built = TypeVar("Built")
 
 
 class KnowledgeCache:
-    def __init__(self, settings: Settings, *, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = time.monotonic,
+        on_new_copy: Callable[[], None] | None = None,
+    ) -> None:
         self.versions = VersionSnapshots(
             recheck_seconds=settings.version_recheck_seconds, clock=clock
         )
@@ -32,6 +38,8 @@ class KnowledgeCache:
         # again (people say the same things in the same words, and unknown words are endless).
         self.remembered_phrases = settings.remembered_phrases
         self._copies: dict[Callable[[Session], Any], Copies[Any]] = {}
+        # Called once a new copy is kept (the service settles the garbage collector there).
+        self._on_new_copy = on_new_copy
         self._guard = threading.Lock()
 
     def copy(
@@ -41,8 +49,16 @@ class KnowledgeCache:
         with self._guard:
             copies = self._copies.get(build)
             if copies is None:
-                copies = self._copies[build] = Copies(build, depends_on)
+                copies = self._copies[build] = Copies(
+                    build, depends_on, on_new_copy=self._on_new_copy
+                )
         return cast(Built, copies.get(session, self.versions.trusted()))
+
+    def kept(self, build: Callable[[Session], Built], at_least: KnowledgeState) -> Built | None:
+        """What ``build`` made, if a copy at least as new as ``at_least`` is kept: what
+        answering from memory alone needs (None: ask the database)."""
+        copies = self._copies.get(build)
+        return None if copies is None else cast(Built | None, copies.kept(at_least))
 
     def committed_write(self) -> None:
         """A unit of work of this process has committed a write: trust no snapshot from before."""

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Recognised phrases each copy of the vocabulary remembers, at most.",
     )
+    freeze_long_lived: bool = Field(
+        default=True,
+        description="Keep what is built once (the vocabulary, the ranking's arrays) out of the "
+        "garbage collector's full collections, which otherwise pause every answer for tens of "
+        "milliseconds.",
+    )
     writer_wait_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -64,12 +64,26 @@ def make_term(symptom_slug: str, phrase: str) -> Term | None:
 
 
 class SymptomMatcher:
+    """An inverted index of the vocabulary's terms (the pattern of a search engine's posting
+    lists): a clause's words find the few terms that could match, instead of every term being
+    tried against every clause."""
+
     def __init__(self, terms: Iterable[Term]) -> None:
-        self._terms_by_stem: dict[str, list[Term]] = defaultdict(list)
+        listed = list(terms)
+        terms_with: dict[str, int] = defaultdict(int)
         self._stem_of_word: dict[str, str] = {}
-        for term in terms:
-            self._terms_by_stem[term.stems[0]].append(term)
+        for term in listed:
+            for stem in term.stems:
+                terms_with[stem] += 1
             self._stem_of_word.update(term.words)
+        # A term matches only if every one of its stems is in the clause, so it is filed under
+        # its stem that fewest terms have ("pain" is in hundreds, "kneecap" in a few): a clause
+        # that says "pain" alone tries none of the "kneecap pain" terms. Each term keeps its
+        # place in the vocabulary, so matches come out in the order they always have.
+        self._terms_by_stem: dict[str, list[tuple[int, Term]]] = defaultdict(list)
+        for number, term in enumerate(listed):
+            rarest = min(term.stems, key=terms_with.__getitem__)
+            self._terms_by_stem[rarest].append((number, term))
         self._known_stems = set(self._stem_of_word.values())
         self._words = list(self._stem_of_word)
         # Every unknown word people type would be kept otherwise: a bounded LRU (thread-safe),
@@ -131,13 +145,16 @@ class SymptomMatcher:
             positions_by_stem[token.stem].append(index)
             for implied in IMPLIED_STEMS.get(token.stem, ()):
                 positions_by_stem[implied].append(index)
-        matches: list[SymptomMatch] = []
+        first_seen = {stem: number for number, stem in enumerate(positions_by_stem)}
+        found: list[tuple[int, int, SymptomMatch]] = []
         for stem in positions_by_stem:
-            for term in self._terms_by_stem.get(stem, ()):
+            for number, term in self._terms_by_stem.get(stem, ()):
                 match = _match_term(term, tokens, positions_by_stem, offset)
                 if match is not None:
-                    matches.append(match)
-        return matches
+                    found.append((first_seen[term.stems[0]], number, match))
+        # In the order of the clause's words, then of the vocabulary: the first of two equally
+        # good matches of a symptom is the one kept.
+        return [match for _, _, match in sorted(found, key=lambda item: item[:2])]
 
 
 def _changes_a_letter(word: str, known: str) -> bool:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.cache.copies import DependsOn
 from app.cache.knowledge_cache import KnowledgeCache
+from app.cache.version import KnowledgeState
 from app.language.matcher import SymptomMatcher, make_term
 from app.language.regions import Region, RegionIndex
 from app.language.text import normalize_phrase
@@ -212,3 +213,10 @@ def _word_suffixes(phrases: list[Phrase]) -> list[tuple[str, int]]:
 def load_vocabulary_index(session: Session, cache: KnowledgeCache) -> VocabularyIndex:
     """The vocabulary in memory, built once per version of it."""
     return cache.copy(session, build_vocabulary_index, DependsOn.vocabulary)
+
+
+def kept_vocabulary_index(
+    cache: KnowledgeCache, at_least: KnowledgeState
+) -> VocabularyIndex | None:
+    """The vocabulary's copy, if one at least as new as ``at_least`` is already in memory."""
+    return cache.kept(build_vocabulary_index, at_least)

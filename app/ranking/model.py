@@ -54,6 +54,7 @@ answer has all but ruled it out (below 1%); the triage then still answers to the
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -442,12 +443,14 @@ def next_question(
     )
     best: Question | None = None
     if options:
+        below: dict[str, set[str]] = defaultdict(set)
+        for option in options:
+            for slug in lineage(option):
+                below[slug].add(option)
         chances = np.array(
-            [
-                [_chance_of(item.profile, option, index) for item in leaders] + [BACKGROUND]
-                for option in options
-            ]
-        )
+            [_chances_of(item.profile, options, index, below) for item in leaders]
+            + [[BACKGROUND] * len(options)]
+        ).T
         yes = weights * chances
         no = weights * (1 - chances)
         p_yes = yes.sum(axis=1) / weights.sum()
@@ -472,11 +475,20 @@ def next_question(
     return best
 
 
-def _chance_of(profile: ConditionProfile, symptom: str, index: ScoringIndex) -> float:
-    """The probability a condition gives a symptom: listed, or something more specific is."""
-    if profile.lacks and not profile.lacks.keys().isdisjoint(index.hierarchy.lineage(symptom)):
-        return ABSENT
-    return profile.chances(index.hierarchy).get(symptom, UNLISTED)
+def _chances_of(
+    profile: ConditionProfile, symptoms: list[str], index: ScoringIndex, below: dict[str, set[str]]
+) -> list[float]:
+    """The probability a condition gives each symptom: listed, or something more specific is;
+    the least if it is known not to have it or anything broader (``below`` holds, for every
+    symptom at or above one of ``symptoms``, those of them at or below it). One row of the
+    question's table, read from the profile's dictionaries."""
+    chances = profile.chances(index.hierarchy)
+    ruled_out: set[str] = set()
+    for lacked in profile.lacks:
+        ruled_out |= below.get(lacked, set())
+    return [
+        ABSENT if symptom in ruled_out else chances.get(symptom, UNLISTED) for symptom in symptoms
+    ]
 
 
 def explain(ranked: RankedCondition) -> str:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.cache.copies import DependsOn
 from app.cache.knowledge_cache import KnowledgeCache
+from app.cache.version import KnowledgeState
 from app.language.regions import RegionIndex
 from app.language.vocabulary_index import read_regions
 from app.models import (
@@ -127,6 +128,11 @@ class ConditionProfiles:
     # The body regions' hierarchy, as the vocabulary gives it.
     regions: RegionIndex = field(default_factory=lambda: RegionIndex({}))
     _covering: dict[str, IntArray] = field(default_factory=dict, repr=False, compare=False)
+    # The factored conditions' priors per (age, sex): bounded by the ages a lookup accepts
+    # (0 to 120) times three answers about sex, each as long as the conditions with factors.
+    _factored: dict[tuple[int | None, str | None], tuple[FloatArray, float]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def covering(self, region: str) -> IntArray:
         """The positions of the conditions that hurt in this region, or in one above or below
@@ -169,11 +175,19 @@ class ConditionProfiles:
         with age or sex factors are looked at again."""
         if age is None and sex is None or not self.with_factors:
             return self.base_priors, self.total_base_prior
+        known = self._factored.get((age, sex))
+        if known is None:
+            factored = np.array(
+                [self.ordered[number].prior(age=age, sex=sex) for number in self.with_factors]
+            )
+            changed = factored - self.base_priors[self.with_factors]
+            known = self._factored[(age, sex)] = (
+                factored,
+                self.total_base_prior + float(changed.sum()),
+            )
         priors = self.base_priors.copy()
-        for number in self.with_factors:
-            priors[number] = self.ordered[number].prior(age=age, sex=sex)
-        changed = priors[self.with_factors] - self.base_priors[self.with_factors]
-        return priors, self.total_base_prior + float(changed.sum())
+        priors[self.with_factors] = known[0]
+        return priors, known[1]
 
 
 def listed_probability(listed: ListedSymptom) -> float:
@@ -298,3 +312,10 @@ def _hierarchy(session: Session) -> Hierarchy:
 def load_condition_profiles(session: Session, cache: KnowledgeCache) -> ConditionProfiles:
     """The ranking's view of the base in memory, built once per version of it."""
     return cache.copy(session, build_condition_profiles, DependsOn.everything)
+
+
+def kept_condition_profiles(
+    cache: KnowledgeCache, at_least: KnowledgeState
+) -> ConditionProfiles | None:
+    """The ranking's copy, if one at least as new as ``at_least`` is already in memory."""
+    return cache.kept(build_condition_profiles, at_least)

@@ -2,18 +2,24 @@
 explain them, propose the next question and say where to go."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.cache.knowledge_cache import KnowledgeCache
+from app.cache.version import KnowledgeState
 from app.core.errors import InvalidContent
 from app.ingest.codes import ICD_10_CM, icd_10_cm_display
 from app.language.mentions import find_mentions
 from app.language.placing import place_regions, unplaced_words
 from app.language.recognition import recognize, suggest_phrases
-from app.language.vocabulary_index import VocabularyIndex, load_vocabulary_index
+from app.language.vocabulary_index import (
+    VocabularyIndex,
+    kept_vocabulary_index,
+    load_vocabulary_index,
+)
 from app.models import Frequency
 from app.ranking import triage
 from app.ranking.model import (
@@ -25,7 +31,12 @@ from app.ranking.model import (
     next_question,
     rank_candidates,
 )
-from app.ranking.profiles import ConditionProfiles, ListedSymptom, load_condition_profiles
+from app.ranking.profiles import (
+    ConditionProfiles,
+    ListedSymptom,
+    kept_condition_profiles,
+    load_condition_profiles,
+)
 from app.schemas.conditions import CodePublic
 from app.schemas.lookup import (
     Candidate,
@@ -106,32 +117,91 @@ class Reading:
     unplaced: int = 0  # stretches of free text that name nothing known
 
 
-def look_up(session: Session, cache: KnowledgeCache, request: LookupRequest) -> LookupResponse:
-    index = load_vocabulary_index(session, cache)
-    reading = read_request(index, request, remember=cache.remembered_phrases)
+# Called with each stage's name as it ends (a benchmark's stopwatch); by default nothing.
+Lap = Callable[[str], None]
+STAGES = ("recognition", "ranking", "next_question", "triage", "serialisation")
+
+
+def look_up(
+    session: Session, cache: KnowledgeCache, request: LookupRequest, *, lap: Lap | None = None
+) -> LookupResponse:
+    """The answer to a lookup, from the copies of the version the session sees."""
+    return answer_lookup(
+        load_vocabulary_index(session, cache),
+        load_condition_profiles(session, cache),
+        request,
+        remember=cache.remembered_phrases,
+        lap=lap,
+    )
+
+
+# Up to this many characters of text and list items together, a lookup is answered where it
+# arrives when what it needs is in memory (a few milliseconds of work at most); a longer one
+# goes to a thread, so that no event loop is held for the slowest pages.
+FROM_MEMORY_CHARACTERS = 1_000
+
+
+def look_up_from_memory(
+    cache: KnowledgeCache, request: LookupRequest, at_least: KnowledgeState
+) -> LookupResponse | None:
+    """The answer from copies already in memory, at least as new as ``at_least``, or None
+    when one is missing (or the question is long): then the database must be asked."""
+    size = len(request.text or "") + sum(map(len, request.symptoms)) + sum(map(len, request.absent))
+    if size > FROM_MEMORY_CHARACTERS:
+        return None
+    index = kept_vocabulary_index(cache, at_least)
+    profiles = kept_condition_profiles(cache, at_least)
+    if index is None or profiles is None:
+        return None
+    return answer_lookup(index, profiles, request, remember=cache.remembered_phrases)
+
+
+def answer_lookup(
+    index: VocabularyIndex,
+    profiles: ConditionProfiles,
+    request: LookupRequest,
+    *,
+    remember: int,
+    lap: Lap | None = None,
+) -> LookupResponse:
+    """The answer to a lookup, in its stages: recognition (the words read as symptoms and body
+    regions), ranking, the next question, triage and serialisation into the response shape."""
+    lap = lap or _no_lap
+    reading = read_request(index, request, remember=remember)
     evidence = gather_evidence(index, request, reading)
-    profiles = load_condition_profiles(session, cache)
+    lap("recognition")
     ranking = rank_candidates(profiles, evidence, limit=request.limit)
     coverage = _coverage(index, profiles, evidence)
-    return LookupResponse(
+    lap("ranking")
+    question = _question(index, profiles, ranking, evidence)
+    lap("next_question")
+    assessed = _triage(
+        index,
+        triage.assess(
+            index,
+            set(evidence.red_flags),
+            ranking,
+            placed=coverage.placed,
+            uncovered=[r.name for r in coverage.regions if not r.covered],
+        ),
+    )
+    lap("triage")
+    response = LookupResponse(
         recognized=reading.recognized,
         unrecognized=reading.unrecognized,
         candidates=[_candidate(item) for item in ranking.candidates[: request.limit]],
         something_else=round(ranking.something_else, 4),
         not_listed=round(ranking.not_listed, 4),
-        next_question=_question(index, profiles, ranking, evidence),
+        next_question=question,
         coverage=coverage,
-        triage=_triage(
-            index,
-            triage.assess(
-                index,
-                set(evidence.red_flags),
-                ranking,
-                placed=coverage.placed,
-                uncovered=[r.name for r in coverage.regions if not r.covered],
-            ),
-        ),
+        triage=assessed,
     )
+    lap("serialisation")
+    return response
+
+
+def _no_lap(_stage: str) -> None:
+    pass
 
 
 def rank_request(session: Session, cache: KnowledgeCache, request: LookupRequest) -> Ranking:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import DATA_DIR, client_session, import_text
+from tests.conftest import DATA_DIR, client_session, import_text, issue_key
 
 OWN_PAGE = DATA_DIR / "conditions" / "hamstring-origin-problem.md"
 
@@ -102,6 +102,21 @@ class TestPostLookup:
     def test_no_recognised_symptom_means_no_candidates(self, client: TestClient) -> None:
         result = _lookup(client, symptoms=["qqqq"])
         assert result["candidates"] == []
+
+    def test_an_edit_is_in_the_very_next_answer(self, client: TestClient) -> None:
+        # Answered from memory while nothing changes, a new question still never sees the
+        # vocabulary from before an edit.
+        text = {"text": "my tush aches on the bleachers"}
+        assert client.post("/v1/lookup", json=text).json()["recognized"] == []
+        assert client.post("/v1/lookup", json={"text": "my bum aches"}).status_code == 200
+        admin = issue_key(client, "admin", name="admin")
+        added = client.post(
+            "/v1/symptoms/buttock-pain/synonyms", json={"text": "tush aches"}, headers=admin
+        )
+        assert added.status_code == 201, added.text
+        for question in (text, {"text": "my tush aches"}):
+            recognized = client.post("/v1/lookup", json=question).json()["recognized"]
+            assert "buttock-pain" in [item["symptom"]["slug"] for item in recognized]
 
     def test_limit(self, two_conditions: TestClient) -> None:
         result = _lookup(two_conditions, symptoms=["pain-sitting-on-hard-surfaces"], limit=1)

@@ -5,10 +5,11 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.http_cache import FromTheBase, answer_from_base
+from app.cache.version import KnowledgeState
 from app.core.errors import problem_responses
 from app.ranking.model import __doc__ as RANKING_MODEL
 from app.schemas.lookup import LookupQuery, LookupRequest, LookupResponse
-from app.services.lookup import look_up
+from app.services.lookup import look_up, look_up_from_memory
 
 router = APIRouter(prefix="/v1/lookup", tags=["lookup"])
 # A lookup is someone's symptoms (in a GET, in its URL): no shared cache may keep it.
@@ -38,7 +39,11 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     # once and then served from memory.
     question = FromTheBase(body=request.model_dump_json())
     return await answer_from_base(
-        http, question, _answering(http, request), headers=PERSONAL_ANSWER
+        http,
+        question,
+        _answering(http, request),
+        headers=PERSONAL_ANSWER,
+        from_memory=_from_memory(http, request),
     )
 
 
@@ -51,9 +56,22 @@ async def post_lookup(http: Request, request: LookupRequest) -> Response:
     responses=problem_responses(422),
 )
 async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> Response:
+    request = query.as_request()
     return await answer_from_base(
-        http, FromTheBase(), _answering(http, query.as_request()), headers=PERSONAL_ANSWER
+        http,
+        FromTheBase(),
+        _answering(http, request),
+        headers=PERSONAL_ANSWER,
+        from_memory=_from_memory(http, request),
     )
+
+
+def _from_memory(http: Request, request: LookupRequest) -> Callable[[KnowledgeState], bytes | None]:
+    def render(at_least: KnowledgeState) -> bytes | None:
+        answer = look_up_from_memory(http.app.state.cache, request, at_least)
+        return None if answer is None else answer.model_dump_json().encode()
+
+    return render
 
 
 def _answering(http: Request, request: LookupRequest) -> Callable[[Session], bytes]:

@@ -34,6 +34,7 @@ from app.core.errors import install_problem_handlers, problem_responses
 from app.core.limits import BodySizeLimit, HeadAsGet, RateLimit, RefuseNulInTarget
 from app.core.memory import freeze_long_lived
 from app.core.observability import RequestMetrics, RequestObserver
+from app.ingest.codes import release_code_list
 from app.services.importing import default_knowledge_missing, load_default_knowledge
 from app.services.lookup import warm_up
 
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
                 if default_knowledge_missing(session, settings.data_dir):
                     load_default_knowledge(session, settings.data_dir)
                     session.commit()
+                    # Serving reads each code's description from the base: 140 MB less.
+                    release_code_list()
         app.state.engine = engine
         app.state.snapshot_engine = snapshot_reads(engine)
         # Every process-wide memory of the knowledge, made here so each app has its own.

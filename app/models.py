@@ -431,4 +431,6 @@ class ConditionCode(SQLModel, table=True):
     condition_id: int = Field(sa_column=_parent("condition"))
     system: str = Field(max_length=20, description="The classification, such as ICD-10-CM.")
     code: str = Field(max_length=10, index=True)
+    # Kept from the code list when written: serving never needs the code list in memory.
+    display: str = Field(default="", sa_type=Text, description="The code list's description.")
     position: int = 0

@@ -77,3 +77,28 @@ def test_upgrading_a_populated_database_keeps_its_rows() -> None:
         ).one()
         assert tuple(row) == (1.0, "self_care", 0)
     engine.dispose()
+
+
+def test_codes_written_before_descriptions_were_kept_get_theirs() -> None:
+    engine = create_db_engine("sqlite://")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        connection.exec_driver_sql(
+            "INSERT INTO document (id, kind, name, sha256, provenance, imported_at, text)"
+            " VALUES (1, 'condition', 'a.md', 'x', 'test', '2026-01-01', 'text')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO condition (id, slug, name, document_id, version, updated_at)"
+            " VALUES (1, 'a', 'A', 1, 1, '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO condition_code (condition_id, system, code, position)"
+            " VALUES (1, 'ICD-10-CM', 'S76.311A', 0)"
+        )
+    upgrade_to_head(engine)
+    with engine.connect() as connection:
+        display = connection.exec_driver_sql("SELECT display FROM condition_code").scalar()
+    assert str(display).startswith("Strain of muscle, fascia and tendon of the posterior")
+    engine.dispose()

@@ -1,6 +1,7 @@
 """Starting the service: a new database just works, and the docs describe every endpoint."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,21 @@ def test_a_new_database_file_gets_the_default_knowledge_base_once(tmp_path: Path
         assert session.exec(select(func.count(col(Condition.id)))).one() == default_pages()
         assert session.exec(select(func.count(col(Document.id)))).one() == default_pages() + 1
     engine.dispose()
+
+
+def test_a_server_lets_the_code_list_go_once_the_default_base_is_in(tmp_path: Path) -> None:
+    # The ICD-10-CM code list is 140 MB in memory and only writing codes needs it.
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'kb.sqlite3'}", data_dir=DATA_DIR)
+    with TestClient(create_app(settings)) as client:
+        assert not [name for name in sys.modules if name.startswith("simple_icd_10_cm")]
+        [code] = client.get("/v1/conditions/hamstring-origin-problem").json()["codes"]
+        looked_up = client.post("/v1/lookup", json={"text": "pain under my bum when I sit"})
+        assert not [name for name in sys.modules if name.startswith("simple_icd_10_cm")]
+    # The descriptions are still shown, read from the base.
+    assert code["display"] == "Other specified enthesopathies of lower limb, excluding foot"
+    shown = [c["condition"] for c in looked_up.json()["candidates"]]
+    [leader] = [c for c in shown if c["slug"] == "hamstring-origin-problem"]
+    assert leader["codes"] == [code]
 
 
 def test_the_default_knowledge_base_loads_even_after_an_earlier_import(tmp_path: Path) -> None:

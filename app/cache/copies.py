@@ -31,6 +31,11 @@ class DependsOn(Enum):
     vocabulary = "vocabulary"  # symptoms, their words and hierarchy
     everything = "everything"  # conditions too
 
+    def updatable(self, kept: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
+        """Whether a kept copy can be brought up to date by its updater: only conditions
+        changed since (the vocabulary, which every copy is built with, did not)."""
+        return self is DependsOn.everything and kept[0] == wanted[0]
+
     def key(self, state: KnowledgeState) -> tuple[int, ...]:
         if self is DependsOn.vocabulary:
             return (state.vocabulary,)
@@ -51,9 +56,11 @@ class Copies(Generic[Built]):
         build: Callable[[Session], Built],
         depends_on: DependsOn,
         *,
+        update: Callable[[Built, Session], Built | None] | None = None,
         on_new_copy: Callable[[], None] | None = None,
     ) -> None:
         self._build = build
+        self._update = update
         self._on_new_copy = on_new_copy
         self._depends_on = depends_on
         self._copy: _Copy[Built] | None = None
@@ -75,12 +82,21 @@ class Copies(Generic[Built]):
             copy = self._copy
             if copy is not None and _at_least(copy.key, wanted):
                 return copy.built  # built while this one waited
-            built = self._build(session)
+            updated = None
+            if (
+                copy is not None
+                and self._update is not None
+                and self._depends_on.updatable(copy.key, wanted)
+            ):
+                updated = self._update(copy.built, session)
+            built = updated if updated is not None else self._build(session)
             # A writer's transaction may have moved the version itself: what it sees could be
             # rolled back, and its number given to another write. It gets a copy of its own.
             if not writing:
                 self._copy = _Copy(wanted, built)
-                if self._on_new_copy is not None:
+                # An update makes few new objects and no cycles: only a copy built whole asks
+                # for the collection that settles the garbage collector.
+                if self._on_new_copy is not None and updated is None:
                     del copy  # the replaced copy is not to outlive the hook's collection
                     self._on_new_copy()
         return built

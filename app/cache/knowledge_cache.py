@@ -43,14 +43,20 @@ class KnowledgeCache:
         self._guard = threading.Lock()
 
     def copy(
-        self, session: Session, build: Callable[[Session], Built], depends_on: DependsOn
+        self,
+        session: Session,
+        build: Callable[[Session], Built],
+        depends_on: DependsOn,
+        *,
+        update: Callable[[Built, Session], Built | None] | None = None,
     ) -> Built:
-        """What ``build`` makes of the base, at least as new as the session sees it."""
+        """What ``build`` makes of the base, at least as new as the session sees it; with
+        ``update``, a kept copy is first offered to it to bring up to date."""
         with self._guard:
             copies = self._copies.get(build)
             if copies is None:
                 copies = self._copies[build] = Copies(
-                    build, depends_on, on_new_copy=self._on_new_copy
+                    build, depends_on, update=update, on_new_copy=self._on_new_copy
                 )
         return cast(Built, copies.get(session, self.versions.trusted()))
 

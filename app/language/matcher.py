@@ -140,11 +140,7 @@ class SymptomMatcher:
 
     def _find_in_clause(self, clause: str, offset: int) -> list[SymptomMatch]:
         tokens = self._spell_checked(clause)
-        positions_by_stem: dict[str, list[int]] = defaultdict(list)
-        for index, token in enumerate(tokens):
-            positions_by_stem[token.stem].append(index)
-            for implied in IMPLIED_STEMS.get(token.stem, ()):
-                positions_by_stem[implied].append(index)
+        positions_by_stem = stem_positions(tokens)
         first_seen = {stem: number for number, stem in enumerate(positions_by_stem)}
         found: list[tuple[int, int, SymptomMatch]] = []
         for stem in positions_by_stem:
@@ -155,6 +151,17 @@ class SymptomMatcher:
         # In the order of the clause's words, then of the vocabulary: the first of two equally
         # good matches of a symptom is the one kept.
         return [match for _, _, match in sorted(found, key=lambda item: item[:2])]
+
+
+def stem_positions(tokens: list[Token]) -> dict[str, list[int]]:
+    """Where each stem occurs among the tokens, in the order stems first occur (a word's
+    implied stems with it: an ache is a pain)."""
+    positions_by_stem: dict[str, list[int]] = defaultdict(list)
+    for index, token in enumerate(tokens):
+        positions_by_stem[token.stem].append(index)
+        for implied in IMPLIED_STEMS.get(token.stem, ()):
+            positions_by_stem[implied].append(index)
+    return positions_by_stem
 
 
 def _changes_a_letter(word: str, known: str) -> bool:

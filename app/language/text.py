@@ -133,8 +133,18 @@ def stem_word(word: str) -> str:
     return CANONICAL_STEMS.get(stem, CANONICAL_STEMS.get(lowered, stem))
 
 
-def tokenize(text: str) -> list[Token]:
+# A lookup reads its text in several passes (symptoms, body regions, what was not placed) and
+# each pass would tokenize the same text and clauses again: the last few are remembered.
+TOKENIZED_REMEMBERED = 256
+
+
+@lru_cache(maxsize=TOKENIZED_REMEMBERED)
+def tokenize(text: str) -> tuple[Token, ...]:
     """The meaningful words of a text, each with its character span."""
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in WORD_PATTERN.finditer(text):
         if match.group().lower() in STOP_WORDS:

@@ -344,13 +344,17 @@ def _ranked(
         if (found := _explanation(symptom, profile.has, below)) is not None
     ]
     # What it has that was denied: the denied symptom itself, or a more specific form of it.
-    against = sorted(
-        (
-            item
-            for slug, item in profile.has.items()
-            if not evidence.absent.isdisjoint(hierarchy.lineage(slug))
-        ),
-        key=lambda item: item.slug,
+    against = (
+        sorted(
+            (
+                item
+                for slug, item in profile.has.items()
+                if not evidence.absent.isdisjoint(hierarchy.lineage(slug))
+            ),
+            key=lambda item: item.slug,
+        )
+        if evidence.absent
+        else []
     )
     settled = {match.listed.slug for match in matched} | {item.slug for item in against}
     unexpected = {

@@ -7,6 +7,7 @@ those listings. Information content comes from the same counts: a symptom that f
 cover says more than one that many do.
 """
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -112,6 +113,64 @@ class ScoringIndex:
         if not found:
             return EMPTY_INTS
         return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def with_conditions_replaced(
+        self, before: dict[int, list[Listing]], after: dict[int, list[Listing]]
+    ) -> "ScoringIndex":
+        """The index once some conditions' listings change (an edit), by position: only the
+        covers of the symptoms they listed before or list now are recomputed, and exactly as
+        building the whole index again would (each covering condition once, at its largest
+        probability, in ascending order). This index is left as it was."""
+        patched = copy.copy(self)
+        patched.covers = dict(self.covers)
+        patched.excluded = dict(self.excluded)
+        positions = sorted(before.keys() | after.keys())
+        reach: dict[int, dict[str, float]] = {}
+        denied: dict[int, set[str]] = {}
+        touched: set[str] = set()
+        touched_denied: set[str] = set()
+        for position in positions:
+            best: dict[str, float] = {}
+            for listing in after.get(position, []):
+                if listing.absent:
+                    denied.setdefault(position, set()).add(listing.symptom)
+                    continue
+                for slug in self.hierarchy.lineage(listing.symptom):
+                    best[slug] = max(best.get(slug, listing.probability), listing.probability)
+            reach[position] = best
+            touched |= best.keys()
+            touched_denied |= denied.get(position, set())
+            for listing in before.get(position, []):
+                if listing.absent:
+                    touched_denied.add(listing.symptom)
+                else:
+                    touched.update(self.hierarchy.lineage(listing.symptom))
+        changed = np.array(positions, dtype=np.int32)
+        for slug in touched:
+            cover = self.cover(slug)
+            keep = ~np.isin(cover.conditions, changed)
+            conditions = [cover.conditions[keep]]
+            probabilities = [cover.probabilities[keep]]
+            for position in positions:
+                if slug in reach[position]:
+                    conditions.append(np.array([position], dtype=np.int32))
+                    probabilities.append(np.array([reach[position][slug]]))
+            merged = np.concatenate(conditions)
+            order = np.argsort(merged, kind="stable")
+            if len(merged):
+                patched.covers[slug] = Cover(merged[order], np.concatenate(probabilities)[order])
+            else:
+                patched.covers.pop(slug, None)
+        for slug in touched_denied:
+            kept = self.excluded.get(slug, EMPTY_INTS)
+            kept = kept[~np.isin(kept, changed)]
+            added = [position for position in positions if slug in denied.get(position, ())]
+            found = np.unique(np.concatenate([kept, np.array(added, dtype=np.int32)]))
+            if len(found):
+                patched.excluded[slug] = found.astype(np.int32)
+            else:
+                patched.excluded.pop(slug, None)
+        return patched
 
 
 def _covers(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.cache.knowledge_cache import KnowledgeCache
 from app.cache.version import KnowledgeState
 from app.core.errors import InvalidContent
-from app.ingest.codes import ICD_10_CM, icd_10_cm_display
+from app.ingest.codes import ICD_10_CM
 from app.language.mentions import find_mentions
 from app.language.placing import place_regions, unplaced_words
 from app.language.recognition import recognize, suggest_phrases
@@ -372,8 +372,8 @@ def _candidate(item: RankedCondition) -> Candidate:
             name=item.profile.name,
             source_id=item.profile.source_id,
             codes=[
-                CodePublic(system=ICD_10_CM, code=code, display=icd_10_cm_display(code))
-                for code in item.profile.codes
+                CodePublic(system=ICD_10_CM, code=code, display=display)
+                for code, display in item.profile.codes
             ],
         ),
         score=round(item.score, 4),

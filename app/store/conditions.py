@@ -314,7 +314,13 @@ def _write_children(
         session,
         insert(ConditionCode),
         [
-            {"condition_id": condition_id, "system": ICD_10_CM, "code": code, "position": position}
+            {
+                "condition_id": condition_id,
+                "system": ICD_10_CM,
+                "code": code,
+                "display": icd_10_cm_display(code),
+                "position": position,
+            }
             for position, code in enumerate(draft.meta.codes)
         ],
     )
@@ -564,7 +570,7 @@ def read_condition(session: Session, slug: str) -> ConditionPublic:
         care_level=condition.care_level,
         cant_miss=condition.cant_miss,
         codes=[
-            CodePublic(system=row.system, code=row.code, display=icd_10_cm_display(row.code))
+            CodePublic(system=row.system, code=row.code, display=row.display)
             for row in session.exec(
                 select(ConditionCode)
                 .where(ConditionCode.condition_id == condition.id)

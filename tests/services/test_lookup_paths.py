@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT
 from app.language import matcher as matching
-from app.language.matcher import IMPLIED_STEMS, SymptomMatch, SymptomMatcher, Term
+from app.language.matcher import SymptomMatch, SymptomMatcher, Term
 from app.language.vocabulary_index import VocabularyIndex, load_vocabulary_index
 from app.ranking import model
 from app.ranking.profiles import ConditionProfile, ConditionProfiles, load_condition_profiles
@@ -43,11 +43,7 @@ class FirstWordMatcher(SymptomMatcher):
 
     def _find_in_clause(self, clause: str, offset: int) -> list[SymptomMatch]:
         tokens = self._spell_checked(clause)
-        positions_by_stem: dict[str, list[int]] = defaultdict(list)
-        for index, token in enumerate(tokens):
-            positions_by_stem[token.stem].append(index)
-            for implied in IMPLIED_STEMS.get(token.stem, ()):
-                positions_by_stem[implied].append(index)
+        positions_by_stem = matching.stem_positions(tokens)
         matches: list[SymptomMatch] = []
         for stem in positions_by_stem:
             for term in self._by_first.get(stem, ()):

@@ -20,7 +20,6 @@ from app.cache.knowledge_cache import KnowledgeCache
 from app.core.config import PROJECT_ROOT, get_settings
 from app.core.db import begin_writing, create_db_engine, upgrade_to_head
 from app.core.errors import ProblemError
-from app.core.http_protocol import with_header_timeout
 from app.ingest.document import DocumentError
 from app.schemas.exchange import KnowledgeExport
 from app.services.conditions import get_condition
@@ -45,6 +44,9 @@ errors = Console(stderr=True, soft_wrap=True)
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes to answer with (about one per core).")
+    ] = None,
 ) -> None:
     """Start the API (upgrading the database and loading the default knowledge if empty)."""
     settings = get_settings()
@@ -55,9 +57,10 @@ def serve(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers or settings.workers,
         access_log=False,
         timeout_graceful_shutdown=30,
-        http=with_header_timeout(settings.header_timeout_seconds),
+        http="app.core.http_protocol:ServiceH11Protocol",
     )
 
 

@@ -1,11 +1,13 @@
 """Requests per second and p50/p99 latency under load, next to the ceiling of this stack.
 
-Starts the service (uvicorn, one worker) on loopback over a copy of the default knowledge
-base, and a bare FastAPI app that answers the same condition JSON from memory (the ceiling).
+Starts the service (uvicorn, one worker unless ``--workers`` says more, on SQLite unless
+``--postgres`` names a server) on loopback over a copy of the default knowledge base, and a
+bare FastAPI app that answers the same condition JSON from memory (the ceiling).
 wrk (Debian's package) drives each at the same concurrency, in the same run, and the table
 gives every endpoint's throughput as a share of the ceiling's.
 
     .venv/bin/python bench/load.py [--connections 32] [--seconds 10] [--scale 8]
+        [--workers 2] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 With ``--scale N`` (8 by default) the same table is measured a second time over a base N times
 larger (every page N times, each copy renamed, its aliases too), so the two tables side by side
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from sqlalchemy import create_engine, make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "hamstring-origin-problem"
@@ -150,6 +153,13 @@ def measure(
     ]
 
 
+def _on_server(url: str, statement: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(statement)
+    engine.dispose()
+
+
 def development_texts() -> list[str]:
     """The development vignettes in people's words: whole-body texts, and the first set's
     symptom lists as the sentences an app would send."""
@@ -230,6 +240,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--scale", type=int, default=8, help="1 measures the default base only")
+    parser.add_argument("--workers", type=int, default=1, help="processes the service runs")
+    parser.add_argument(
+        "--postgres",
+        help="a PostgreSQL server's URL (its database is used only to create and drop the "
+        "bench's own); SQLite by default",
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -242,6 +258,16 @@ def main() -> None:
         bases.append((f"base x{arguments.scale}", scaled_data(work, arguments.scale)))
     tables = []
     ceiling = None
+    made: list[str] = []
+
+    def database(label: str) -> str:
+        if not arguments.postgres:
+            return f"sqlite:///{work / (label.replace(' ', '-') + '.sqlite3')}"
+        name = f"kb_bench_{os.getpid()}_{len(made)}"
+        _on_server(arguments.postgres, f"CREATE DATABASE {name}")
+        made.append(name)
+        return str(make_url(arguments.postgres).set(database=name))
+
     try:
         for label, data_dir in bases:
             port = free_port()
@@ -250,7 +276,8 @@ def main() -> None:
             service = start(
                 [sys.executable, "-m", "app", "serve"],
                 {
-                    "KB_DATABASE_URL": f"sqlite:///{work / (label.replace(' ', '-') + '.sqlite3')}",
+                    "KB_DATABASE_URL": database(label),
+                    "KB_WORKERS": str(arguments.workers),
                     "KB_DATA_DIR": str(data_dir),
                     "KB_PORT": str(port),
                 },
@@ -284,7 +311,13 @@ def main() -> None:
             ceiling.send_signal(signal.SIGTERM)
             ceiling.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{arguments.connections} connections, {arguments.seconds} s each, one uvicorn worker")
+        for name in made:
+            _on_server(arguments.postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    database_name = "PostgreSQL" if arguments.postgres else "SQLite"
+    print(
+        f"{arguments.connections} connections, {arguments.seconds} s each, "
+        f"{arguments.workers} uvicorn worker(s), {database_name}"
+    )
     for title, rows in tables:
         print_table(title, rows)
 

@@ -25,7 +25,12 @@ def serve(
     database_url: str, port: int, log: Path, settings: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
     """Start the service (with these KB_ settings besides) and wait until it is ready."""
-    environment = os.environ | {"KB_DATABASE_URL": database_url, "KB_PORT": str(port)}
+    # As it is served for real: what is built once is frozen out of garbage collections.
+    environment = os.environ | {
+        "KB_DATABASE_URL": database_url,
+        "KB_PORT": str(port),
+        "KB_FREEZE_LONG_LIVED": "true",
+    }
     environment |= settings or {}
     with log.open("wb") as log_file:
         process = subprocess.Popen(

@@ -181,3 +181,33 @@ def test_concurrent_writers_lose_no_edit(settings: Settings, live_service: str) 
             ).one()
             assert revisions == EDITS_EACH + 1
     engine.dispose()
+
+
+def test_two_workers_start_together_on_a_new_database(tmp_path: Path) -> None:
+    """`serve --workers 2` on a database file that does not exist yet: both processes upgrade
+    the schema and look for the default knowledge at once, and both answer."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = serve(
+        f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        port,
+        log,
+        {"KB_WORKERS": "2", "KB_HEADER_TIMEOUT_SECONDS": "2"},
+    )
+    try:
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            for _ in range(20):
+                answer = http.post("/v1/lookup", json={"text": "my knee hurts on stairs"})
+                assert answer.status_code == 200
+            # Each worker takes the header deadline from the settings too.
+            with socket.create_connection(("127.0.0.1", port)) as silent:
+                silent.settimeout(10)
+                started = time.monotonic()
+                assert silent.recv(100) == b""
+                assert time.monotonic() - started < 5
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    text = log.read_text()
+    assert text.count("Started server process") == 2
+    assert "Traceback" not in text and "ERROR" not in text, text

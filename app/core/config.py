@@ -86,6 +86,15 @@ class Settings(BaseSettings):
         gt=0,
         description="Recognised phrases each copy of the vocabulary remembers, at most.",
     )
+    loop_lookup_characters: int = Field(
+        default=400,
+        ge=0,
+        le=8_000,
+        description="A lookup of up to this many characters (text and list items together, "
+        "at most 12 items) is answered on the event loop when what it needs is in memory, "
+        "without a thread; a longer one goes to a thread so that no loop is held for long. "
+        "0 sends every lookup to a thread.",
+    )
     freeze_long_lived: bool = Field(
         default=True,
         description="Keep what is built once (the vocabulary, the ranking's arrays) out of the "
@@ -99,6 +108,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Processes `serve` answers with (each with its own copy of the base in "
+        "memory); about one per core.",
+    )
 
     @field_validator("rate_limit")
     @classmethod

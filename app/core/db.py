@@ -169,7 +169,11 @@ def upgrade_to_head(engine: Engine) -> None:
     PostgreSQL, processes starting together take turns (an advisory lock), so one upgrades
     and the others find it done."""
     config = alembic_config()
-    with engine.begin() as connection:
+    # On SQLite the upgrade is a writer from its first statement (BEGIN IMMEDIATE): two workers
+    # starting together then queue on SQLite's lock, where two readers upgrading at once would
+    # deadlock and one would fail with "database is locked".
+    options = WRITE_TRANSACTION if engine.dialect.name == "sqlite" else {}
+    with engine.execution_options(**options).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
         config.attributes["connection"] = connection

@@ -10,6 +10,7 @@ from http import HTTPStatus
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from app.core.config import get_settings
 from app.core.errors import PROBLEM_MEDIA_TYPE
 
 # How long a client has to send a request's headers, from the connection or the end of the
@@ -98,3 +99,13 @@ def _raw_response(status: HTTPStatus, body: bytes) -> bytes:
         "connection: close\r\n\r\n"
     )
     return head.encode() + body
+
+
+class ServiceH11Protocol(ProblemH11Protocol):
+    """The protocol ``serve`` names to uvicorn by its import path, so that every worker process
+    imports it too (a class made at run time cannot be sent to one), with the deadline of the
+    service's settings."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self.header_timeout = get_settings().header_timeout_seconds
+        super().connection_made(transport)

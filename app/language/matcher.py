@@ -9,7 +9,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -87,8 +87,11 @@ class SymptomMatcher:
         self._known_stems = set(self._stem_of_word.values())
         self._words = list(self._stem_of_word)
         # Every unknown word people type would be kept otherwise: a bounded LRU (thread-safe),
-        # one per copy of the vocabulary.
-        self._correct = lru_cache(maxsize=CORRECTIONS_REMEMBERED)(self._correction)
+        # one per copy of the vocabulary. It holds the words, not the matcher: no reference
+        # cycle, so a replaced copy is freed as soon as its last reader lets go.
+        self._correct = lru_cache(maxsize=CORRECTIONS_REMEMBERED)(
+            partial(_correction, self._words, self._stem_of_word)
+        )
 
     def find(self, text: str) -> list[SymptomMatch]:
         """The best match of each symptom in each clause: a symptom denied in one clause and
@@ -103,30 +106,6 @@ class SymptomMatcher:
                     best_by_slug[match.symptom_slug] = match
             found.extend(best_by_slug.values())
         return sorted(found, key=lambda match: (match.start, match.symptom_slug))
-
-    def _correction(self, word: str) -> str | None:
-        """The vocabulary stem a misspelt word stands for: one slip in a short word, two in
-        a long one ("buttok", "hamstrng", "pian")."""
-        correction = None
-        # An English word is what it says ("lifting" is not "limping"), not a typo.
-        if len(word) >= MIN_CORRECTED_LENGTH and not is_english_word(word):
-            slips = 1 if len(word) <= SHORT_WORD_LENGTH else 2
-            # A typo rarely changes the first letter, and a swapped letter in a short word is
-            # a typo where a changed one is usually another word ("right" is not "night").
-            candidates = [
-                known
-                for known, _, _ in process.extract(
-                    word,
-                    self._words,
-                    scorer=DamerauLevenshtein.distance,
-                    score_cutoff=slips,
-                    limit=5,
-                )
-                if known[0] == word[0]
-                and (len(word) > SHORT_WORD_LENGTH or not _changes_a_letter(word, known))
-            ]
-            correction = self._stem_of_word[candidates[0]] if candidates else None
-        return correction
 
     def _spell_checked(self, clause: str) -> list[Token]:
         tokens = tokenize(clause)
@@ -162,6 +141,31 @@ def stem_positions(tokens: list[Token]) -> dict[str, list[int]]:
         for implied in IMPLIED_STEMS.get(token.stem, ()):
             positions_by_stem[implied].append(index)
     return positions_by_stem
+
+
+def _correction(words: list[str], stem_of_word: dict[str, str], word: str) -> str | None:
+    """The vocabulary stem a misspelt word stands for: one slip in a short word, two in
+    a long one ("buttok", "hamstrng", "pian")."""
+    correction = None
+    # An English word is what it says ("lifting" is not "limping"), not a typo.
+    if len(word) >= MIN_CORRECTED_LENGTH and not is_english_word(word):
+        slips = 1 if len(word) <= SHORT_WORD_LENGTH else 2
+        # A typo rarely changes the first letter, and a swapped letter in a short word is
+        # a typo where a changed one is usually another word ("right" is not "night").
+        candidates = [
+            known
+            for known, _, _ in process.extract(
+                word,
+                words,
+                scorer=DamerauLevenshtein.distance,
+                score_cutoff=slips,
+                limit=5,
+            )
+            if known[0] == word[0]
+            and (len(word) > SHORT_WORD_LENGTH or not _changes_a_letter(word, known))
+        ]
+        correction = stem_of_word[candidates[0]] if candidates else None
+    return correction
 
 
 def _changes_a_letter(word: str, known: str) -> bool:

@@ -451,10 +451,14 @@ def next_question(
         for option in options:
             for slug in lineage(option):
                 below[slug].add(option)
-        chances = np.array(
-            [_chances_of(item.profile, options, index, below) for item in leaders]
-            + [[BACKGROUND] * len(options)]
-        ).T
+        # Made by rows, one per leader, and laid out as the sums below read it (row-major,
+        # option by option): the same additions in the same order, to the last bit.
+        chances = np.ascontiguousarray(
+            np.array(
+                [_chances_of(item.profile, options, index, below) for item in leaders]
+                + [[BACKGROUND] * len(options)]
+            ).T
+        )
         yes = weights * chances
         no = weights * (1 - chances)
         p_yes = yes.sum(axis=1) / weights.sum()

@@ -7,10 +7,10 @@ index), never the whole base.
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy import ColumnElement, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -129,9 +129,10 @@ class ConditionProfiles:
     scoring: ScoringIndex
     # The body regions' hierarchy, as the vocabulary gives it.
     regions: RegionIndex = field(default_factory=lambda: RegionIndex({}))
-    # Each condition's row id and version, in the order of ``ordered``: what an update reads
-    # to find the conditions edited since.
-    identities: tuple[tuple[int, int], ...] = ()
+    # Each condition's row id, slug and version, in the order of ``ordered``: what an update
+    # reads to find the conditions edited since. The slug is there because SQLite gives a new
+    # row the id of a deleted last one, and a new condition starts at version 1 too.
+    identities: tuple[tuple[int, str, int], ...] = ()
     _covering: dict[str, IntArray] = field(default_factory=dict, repr=False, compare=False)
     # The factored conditions' priors per (age, sex): bounded by the ages a lookup accepts
     # (0 to 120) times three answers about sex, each as long as the conditions with factors.
@@ -238,7 +239,7 @@ def build_condition_profiles(session: Session) -> ConditionProfiles:
             ),
         ),
         identities=tuple(
-            (condition_id, profile.version) for condition_id, profile in by_id.items()
+            (condition_id, profile.slug, profile.version) for condition_id, profile in by_id.items()
         ),
     )
 
@@ -255,25 +256,27 @@ def update_condition_profiles(
     where building it whole takes seconds. The same as ``build_condition_profiles`` would make
     (a test compares them), or None when this is not an edit of a few existing conditions (one
     was created, deleted or renamed, or a symptom left the base with it): then build it whole."""
-    rows = session.exec(select(Condition.id, Condition.version).order_by(col(Condition.id))).all()
+    rows = [
+        (int(condition_id), slug, version)
+        for condition_id, slug, version in session.exec(
+            select(Condition.id, Condition.slug, Condition.version).order_by(col(Condition.id))
+        )
+        if condition_id is not None
+    ]
     if len(rows) != len(kept.identities):
         return None
     changed: dict[int, int] = {}
-    for number, ((condition_id, version), (kept_id, kept_version)) in enumerate(
+    for number, ((condition_id, slug, version), (kept_id, kept_slug, kept_version)) in enumerate(
         zip(rows, kept.identities, strict=True)
     ):
-        if condition_id != kept_id:
+        if (condition_id, slug) != (kept_id, kept_slug):
             return None
         if version != kept_version:
             changed[condition_id] = number
     if not changed or len(changed) > MOST_UPDATED:
         return None
     fresh, listings = _read_profiles(session, list(changed))
-    before = {changed[condition_id]: kept.ordered[changed[condition_id]] for condition_id in fresh}
-    if any(
-        fresh[condition_id].slug != before[number].slug for condition_id, number in changed.items()
-    ):
-        return None
+    before = {number: kept.ordered[number] for number in changed.values()}
     listed_before = {slug for profile in before.values() for slug in profile.symptoms}
     still_there = set(
         session.exec(select(Symptom.slug).where(col(Symptom.slug).in_(sorted(listed_before))))
@@ -298,7 +301,7 @@ def update_condition_profiles(
         ordered=ordered,
         scoring=scoring,
         regions=kept.regions,
-        identities=tuple((int(condition_id or 0), version) for condition_id, version in rows),
+        identities=tuple(rows),
     )
 
 
@@ -315,8 +318,8 @@ def _read_profiles(
     """The profiles of these conditions (all by default) in row order, and each one's
     listings (their ``condition`` field is left 0: the caller knows the positions)."""
 
-    def among(column: Any) -> Any:
-        return True if condition_ids is None else col(column).in_(condition_ids)
+    def among(column: int | None) -> ColumnElement[bool]:
+        return true() if condition_ids is None else col(column).in_(condition_ids)
 
     connection = session.connection()
     by_id: dict[int, ConditionProfile] = {}

@@ -121,6 +121,8 @@ class ScoringIndex:
         covers of the symptoms they listed before or list now are recomputed, and exactly as
         building the whole index again would (each covering condition once, at its largest
         probability, in ascending order). This index is left as it was."""
+        # Slugs and hierarchy are unchanged by an edit, so what is worked out from them alone
+        # (the cached slug order, known lineages) is carried over with the shallow copy.
         patched = copy.copy(self)
         patched.covers = dict(self.covers)
         patched.excluded = dict(self.excluded)

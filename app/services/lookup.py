@@ -12,6 +12,7 @@ from app.cache.knowledge_cache import KnowledgeCache
 from app.cache.version import KnowledgeState
 from app.core.errors import InvalidContent
 from app.ingest.codes import ICD_10_CM
+from app.language.matcher import is_english_word
 from app.language.mentions import find_mentions
 from app.language.placing import place_regions, unplaced_words
 from app.language.recognition import recognize, suggest_phrases
@@ -100,6 +101,9 @@ def warm_up(engine: Engine, cache: KnowledgeCache) -> None:
         with Session(engine) as session:
             load_vocabulary_index(session, cache)
             load_condition_profiles(session, cache)
+        # The English word list spelling correction consults (100 ms to load), so that no
+        # lookup loads it on the event loop.
+        is_english_word("warm")
     except Exception:
         logger.warning(
             "warming up the lookup failed; the first lookup will build it", exc_info=True
@@ -135,19 +139,23 @@ def look_up(
     )
 
 
-# Up to this many characters of text and list items together, a lookup is answered where it
-# arrives when what it needs is in memory (a few milliseconds of work at most); a longer one
-# goes to a thread, so that no event loop is held for the slowest pages.
-FROM_MEMORY_CHARACTERS = 1_000
+# A short lookup is a few milliseconds of work, less than handing it to a thread; the cost of
+# a long one grows with its words and items (each unknown one is spelling-corrected), so it
+# goes to a thread, where it cannot hold the event loop for long.
+LOOP_LOOKUP_ITEMS = 12
 
 
 def look_up_from_memory(
-    cache: KnowledgeCache, request: LookupRequest, at_least: KnowledgeState
+    cache: KnowledgeCache, request: LookupRequest, at_least: KnowledgeState, *, characters: int
 ) -> LookupResponse | None:
     """The answer from copies already in memory, at least as new as ``at_least``, or None
-    when one is missing (or the question is long): then the database must be asked."""
-    size = len(request.text or "") + sum(map(len, request.symptoms)) + sum(map(len, request.absent))
-    if size > FROM_MEMORY_CHARACTERS:
+    when one is missing or the question is longer than ``characters`` or 12 items: then it
+    is answered in a thread, with the database."""
+    items = [*request.symptoms, *request.absent]
+    if (
+        len(items) > LOOP_LOOKUP_ITEMS
+        or len(request.text or "") + sum(map(len, items)) > characters
+    ):
         return None
     index = kept_vocabulary_index(cache, at_least)
     profiles = kept_condition_profiles(cache, at_least)

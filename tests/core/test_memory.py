@@ -30,18 +30,21 @@ def test_what_is_built_once_is_out_of_full_collections(freezing_client: TestClie
 
 
 def test_the_copy_an_edit_replaces_is_freed(freezing_client: TestClient) -> None:
+    cache = freezing_client.app.state.cache  # type: ignore[attr-defined]
     with client_session(freezing_client) as session:
-        vocabulary = load_vocabulary_index(session, freezing_client.app.state.cache)  # type: ignore[attr-defined]
-        # Its matcher holds a cycle, through its own cache of spelling corrections.
-        replaced = weakref.ref(vocabulary.matcher)
-        del vocabulary
+        # A reader still holds the vocabulary while an edit replaces it and the collector is
+        # settled (frozen) again.
+        vocabulary = load_vocabulary_index(session, cache)
+    replaced = weakref.ref(vocabulary.matcher)
     admin = issue_key(freezing_client, "admin", name="admin")
     added = freezing_client.post(
         "/v1/symptoms/buttock-pain/synonyms", json={"text": "tush aches"}, headers=admin
     )
     assert added.status_code == 201, added.text
-    # The next answer builds the new vocabulary, which settles the collector: the old copy
-    # is gone, not frozen for the rest of the process's life.
     after = freezing_client.post("/v1/parse", json={"text": "my tush aches"}).json()["symptoms"]
     assert [mention["symptom"]["slug"] for mention in after] == ["buttock-pain"]
+    assert replaced() is not None
+    # Once its last reader lets go it is gone, frozen or not: no cycle waits for a collection
+    # that frozen objects never get.
+    del vocabulary
     assert replaced() is None

@@ -166,3 +166,36 @@ def test_successive_edits_keep_the_copy_exact(client: TestClient) -> None:
         updated = update_condition_profiles(kept, session)
         assert updated is not None
         _assert_same(updated, build_condition_profiles(session))
+
+
+def test_a_condition_deleted_and_another_created_in_its_place_builds_whole(
+    client: TestClient,
+) -> None:
+    """SQLite gives a new row the id of a deleted last one, and a new condition starts at
+    version 1 as the deleted one may have: by id and version alone, the swap would not show."""
+    cache = client.app.state.cache  # type: ignore[attr-defined]
+    with client_session(client) as session:
+        kept = load_condition_profiles(session, cache)
+    last = kept.ordered[-1].slug
+    writer = issue_key(client, "write", name="swapper")
+    etag = client.get(f"/v1/conditions/{last}").headers["etag"]
+    gone = client.delete(f"/v1/conditions/{last}", headers=writer | {"If-Match": etag})
+    assert gone.status_code == 204
+    created = client.post(
+        "/v1/conditions",
+        json={
+            "name": "Sitting bone bursitis",
+            "summary": "The bursa over the sitting bone, irritated.",
+            "symptoms": [{"slug": "pain-sitting-on-hard-surfaces", "text": "Hard seats hurt"}],
+            "source": {"provenance": "A test's own words", "reviewed_on": "2026-12-01"},
+        },
+        headers=writer,
+    )
+    assert created.status_code == 201, created.text
+    _patch(client, SLUG, {"care_level": "see_doctor"})
+    with client_session(client) as session:
+        assert update_condition_profiles(kept, session) is None
+        serving = load_condition_profiles(session, cache)
+        _assert_same(serving, build_condition_profiles(session))
+    assert "sitting-bone-bursitis" in [profile.slug for profile in serving.ordered]
+    assert last not in [profile.slug for profile in serving.ordered]

@@ -68,7 +68,12 @@ async def get_lookup(http: Request, query: Annotated[LookupQuery, Query()]) -> R
 
 def _from_memory(http: Request, request: LookupRequest) -> Callable[[KnowledgeState], bytes | None]:
     def render(at_least: KnowledgeState) -> bytes | None:
-        answer = look_up_from_memory(http.app.state.cache, request, at_least)
+        answer = look_up_from_memory(
+            http.app.state.cache,
+            request,
+            at_least,
+            characters=http.app.state.settings.loop_lookup_characters,
+        )
         return None if answer is None else answer.model_dump_json().encode()
 
     return render

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.api.http_cache import NotModified, not_modified_response
 from app.api.routes import (
     cds_hooks,
+    checker,
     conditions,
     embed,
     exchange,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = time.monotoni
         parse,
         sources,
         embed,
+        checker,
         infobutton,
         cds_hooks,
         exchange,

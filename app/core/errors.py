@@ -136,6 +136,36 @@ class UnknownSections(ProblemError):
         )
 
 
+class UnknownRegions(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, unknown: list[str], known: list[str], *, field: str) -> None:
+        super().__init__(
+            f"Unknown body regions: {', '.join(unknown)}. Choose from: {', '.join(known)}.",
+            errors=[FieldError(field=field, message=f"unknown: {', '.join(unknown)}")],
+        )
+
+
+class UnknownLanguage(ProblemError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, asked: str, available: dict[str, str], *, field: str) -> None:
+        offered = ", ".join(f"{tag} ({name})" for tag, name in available.items())
+        super().__init__(
+            f"The questions are not available in {asked!r}. Available: {offered}.",
+            errors=[FieldError(field=field, message=f"not available: {asked}")],
+        )
+
+
+class InvalidOption(ProblemError):
+    """A query option of an embeddable page that is not of the form it takes."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, detail: str, *, field: str) -> None:
+        super().__init__(detail, errors=[FieldError(field=field, message=detail)])
+
+
 class InvalidCursor(ProblemError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 

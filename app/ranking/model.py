@@ -121,6 +121,8 @@ class Evidence:
     regions: frozenset[str] = frozenset()
     # Stretches of the person's words (not filler) that name nothing this base knows.
     unplaced: int = 0
+    # Symptoms asked about that the person could not answer: evidence neither way.
+    unsure: frozenset[str] = frozenset()
 
 
 class Relation(StrEnum):
@@ -438,7 +440,7 @@ def next_question(
     # A broader form of a reported symptom is answered already.
     lineage = index.hierarchy.lineage
     answered = {slug for symptom in evidence.present for slug in lineage(symptom)}
-    asked = answered | evidence.absent
+    asked = answered | evidence.absent | evidence.unsure
     options = sorted(
         slug
         for slug in {slug for item in leaders for slug in item.profile.symptoms} - asked

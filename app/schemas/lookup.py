@@ -79,6 +79,13 @@ class LookupRequest(BaseModel):
         description="Symptoms the person does not have; they count against conditions that "
         "usually have them.",
     )
+    unsure: list[SymptomPhrase] = Field(
+        default_factory=list,
+        max_length=MAX_SYMPTOMS,
+        description="Symptoms the person was asked about and could not say (a checker's "
+        '"not sure"), as slugs: they count neither way, and are not asked again.',
+        examples=[["pain-at-night"]],
+    )
     regions: list[RegionSlug] = Field(
         default_factory=list,
         max_length=20,
@@ -94,7 +101,7 @@ class LookupRequest(BaseModel):
     def _something_to_look_up(self) -> "LookupRequest":
         if not self.symptoms and self.text is None and not self.regions:
             raise ValueError("give at least one symptom, a text or a region")
-        _check_size(self.text or "", self.symptoms, self.absent)
+        _check_size(self.text or "", self.symptoms, self.absent + self.unsure)
         return self
 
 

@@ -16,7 +16,8 @@ DEFAULT_CARD_SECTIONS = {"summary", "symptoms", "self_help", "seek_help"}
 CARD_WIDTH = 480
 CARD_HEIGHT = 640
 
-_templates = Environment(
+# The one environment of every embeddable page: the cards and the symptom checker.
+templates = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 
@@ -84,7 +85,7 @@ def render_card(condition: ConditionPublic, chosen: set[str] | None, *, attribut
     """The card, its footer the public attribution and the review date (how each page was
     written, its provenance, stays in the API)."""
     picked = chosen or DEFAULT_CARD_SECTIONS
-    return _templates.get_template("condition_card.html").render(
+    return templates.get_template("condition_card.html").render(
         condition=condition,
         chosen=picked,
         sections=card_sections(condition, picked),
@@ -97,8 +98,25 @@ def render_card(condition: ConditionPublic, chosen: set[str] | None, *, attribut
 
 def render_missing_card(detail: str) -> str:
     """What the frame shows when the card's condition is not (or no longer) in the base."""
-    return _templates.get_template("missing_card.html").render(
-        detail=detail, provider=PROVIDER_NAME
+    return render_embed_error(
+        lang="en",
+        title="Not found",
+        heading="This information is not available",
+        detail=detail,
+        worried="If you are worried about your symptoms, see a doctor or physiotherapist.",
+    )
+
+
+def render_embed_error(*, lang: str, title: str, heading: str, detail: str, worried: str) -> str:
+    """A page inside someone's frame saying why ours cannot be shown (a frame shows a page,
+    not a JSON problem), with a word for the person who meant to read it."""
+    return templates.get_template("embed_error.html").render(
+        lang=lang,
+        title=title,
+        heading=heading,
+        detail=detail,
+        worried=worried,
+        provider=PROVIDER_NAME,
     )
 
 

@@ -119,6 +119,7 @@ class Reading:
     unrecognized: list[UnrecognizedSymptom] = field(default_factory=list)
     regions: set[str] = field(default_factory=set)
     unplaced: int = 0  # stretches of free text that name nothing known
+    unsure: set[str] = field(default_factory=set)  # asked, and the person could not say
 
 
 # Called with each stage's name as it ends (a benchmark's stopwatch); by default nothing.
@@ -151,7 +152,7 @@ def look_up_from_memory(
     """The answer from copies already in memory, at least as new as ``at_least``, or None
     when one is missing or the question is longer than ``characters`` or 12 items: then it
     is answered in a thread, with the database."""
-    items = [*request.symptoms, *request.absent]
+    items = [*request.symptoms, *request.absent, *request.unsure]
     if (
         len(items) > LOOP_LOOKUP_ITEMS
         or len(request.text or "") + sum(map(len, items)) > characters
@@ -237,6 +238,7 @@ def gather_evidence(index: VocabularyIndex, request: LookupRequest, reading: Rea
         sex=request.sex.value if request.sex else None,
         regions=frozenset(index.regions.most_specific(regions)),
         unplaced=reading.unplaced,
+        unsure=frozenset(reading.unsure),
     )
 
 
@@ -250,6 +252,13 @@ def read_request(index: VocabularyIndex, request: LookupRequest, *, remember: in
             f"regions: {', '.join(map(repr, unknown))} is not a body region (see /v1/regions)."
         )
     reading.regions.update(request.regions)
+    unsure = {name: index.symptom_slug(name) for name in request.unsure}
+    unknown = [name for name, slug in unsure.items() if slug is None]
+    if unknown:
+        raise InvalidContent(
+            f"unsure: {', '.join(map(repr, unknown))} is not a symptom slug (see /v1/symptoms)."
+        )
+    reading.unsure = {slug for slug in unsure.values() if slug is not None}
     for phrases, reported_present in ((request.symptoms, True), (request.absent, False)):
         for phrase in phrases:
             recognition = recognize(index, phrase, remember=remember)

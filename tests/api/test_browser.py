@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import uvicorn
@@ -14,7 +13,7 @@ from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.live_server import free_port
+from tests.live_server import another_site, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium reaches for Google's hosts at every start (closed network here).
@@ -55,24 +54,9 @@ def other_site(service: str) -> Iterator[str]:
         "<h1>Our injury corner</h1>"
         f"<iframe title='Hamstring advice' width='480' height='640' "
         f"src='{service}/embed/conditions/hamstring-origin-problem'></iframe></body></html>"
-    ).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  (the standard library's name)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    )
+    with another_site(page) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -118,6 +118,20 @@ class TestPostLookup:
             recognized = client.post("/v1/lookup", json=question).json()["recognized"]
             assert "buttock-pain" in [item["symptom"]["slug"] for item in recognized]
 
+    def test_a_question_answered_not_sure_is_not_asked_again(self, client: TestClient) -> None:
+        question = {"text": "my knee hurts when I go down stairs", "age": 30}
+        first = client.post("/v1/lookup", json=question).json()
+        asked = first["next_question"]["symptom"]["slug"]
+        then = client.post("/v1/lookup", json=question | {"unsure": [asked]}).json()
+        # Another question comes, and "not sure" is evidence neither way.
+        assert then["next_question"]["symptom"]["slug"] != asked
+        assert [c["score"] for c in then["candidates"]] == [c["score"] for c in first["candidates"]]
+
+    def test_unsure_names_symptoms_by_slug(self, client: TestClient) -> None:
+        response = client.post("/v1/lookup", json={"text": "sore knee", "unsure": ["kneeish"]})
+        assert response.status_code == 422
+        assert "kneeish" in response.json()["detail"]
+
     def test_limit(self, two_conditions: TestClient) -> None:
         result = _lookup(two_conditions, symptoms=["pain-sitting-on-hard-surfaces"], limit=1)
         assert len(result["candidates"]) == 1

@@ -4,8 +4,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app.api.checker_options import checker_options_of_url
 from app.api.deps import CacheDep, SessionDep
-from app.api.http_cache import OneCondition, answer_from_base, condition_validators
+from app.api.http_cache import (
+    OneCondition,
+    answer_from_base,
+    condition_validators,
+    knowledge_fresh,
+)
 from app.api.public_url import public_base_url
 from app.api.sections import SECTIONS, parse_sections
 from app.core.errors import (
@@ -15,6 +21,7 @@ from app.core.errors import (
     problem_responses,
 )
 from app.schemas.embed import OEmbed
+from app.services.checker import checker_oembed
 from app.services.conditions import get_condition
 from app.services.embedding import (
     CARD_HEIGHT,
@@ -83,7 +90,7 @@ async def embed_condition(
 
 @router.get(
     "/oembed",
-    summary="oEmbed for a condition's URL",
+    summary="oEmbed for a condition's URL or the symptom checker's",
     responses=problem_responses(404, 421, 422, 501),
 )
 def oembed(
@@ -95,7 +102,8 @@ def oembed(
         str,
         Query(
             max_length=2000,
-            description="A condition's address on this service: its JSON or its card.",
+            description="A condition's address on this service (its JSON or its card), or "
+            "the symptom checker's (`/embed/checker` with its options).",
             examples=["http://127.0.0.1:8000/v1/conditions/hamstring-origin-problem"],
         ),
     ],
@@ -105,11 +113,26 @@ def oembed(
         str, Query(max_length=10, description="Only json is served (xml is a 501).")
     ] = "json",
 ) -> OEmbed:
-    """What a CMS needs to embed a condition from its pasted URL (oEmbed 1.0, type
-    `rich`): an iframe of the card, sized within `maxwidth` and `maxheight`."""
+    """What a CMS needs to embed a condition or the symptom checker from its pasted URL
+    (oEmbed 1.0, type `rich`): an iframe of the card, or of the checker with the options of
+    the URL (`region`, `lang`, `sections`; one it cannot take is a 422), sized within
+    `maxwidth` and `maxheight`."""
     if format != "json":
         raise FormatNotImplemented(f"Only the json format is served, not {format!r}.")
     base = public_base_url(request)
+    checker = checker_options_of_url(url, base)
+    if checker is not None:
+        # Its options are checked against the base's regions: the answer is the base's.
+        knowledge_fresh(session, cache, request, response)
+        return checker_oembed(
+            session,
+            cache,
+            checker,
+            base_url=base,
+            maxwidth=maxwidth,
+            maxheight=maxheight,
+            cache_age=request.app.state.settings.cache_max_age,
+        )
     slug, card_query = slug_of_url(url, base)
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"
     response.headers.update(condition_validators(session, cache, request, slug, variant))

@@ -5,6 +5,7 @@ text), and a connection that does not finish its request headers in time is clos
 
 import asyncio
 import json
+import socket
 from http import HTTPStatus
 
 import h11
@@ -28,12 +29,23 @@ def with_header_timeout(seconds: float) -> type["ProblemH11Protocol"]:
     return type("ConfiguredH11Protocol", (ProblemH11Protocol,), {"header_timeout": seconds})
 
 
+def without_nagle(transport: asyncio.Transport) -> None:
+    """Send each write at once (TCP_NODELAY). asyncio does so only for a socket it knows to be
+    TCP, and the listening socket uvicorn hands to worker processes arrives without its
+    protocol number: there, every keep-alive answer waited 40 ms for the client's delayed
+    acknowledgement of its headers before its body went."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class ProblemH11Protocol(H11Protocol):
     header_timeout: float = HEADER_TIMEOUT_SECONDS
     _header_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        without_nagle(transport)
         self._arm_header_deadline()
 
     def data_received(self, data: bytes) -> None:

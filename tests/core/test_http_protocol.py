@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.core.config import Settings
+from app.core.http_protocol import without_nagle
 from tests.live_server import free_port, serve
 
 
@@ -70,3 +71,24 @@ def test_a_silent_connection_is_closed(server: int) -> None:
     started = time.monotonic()
     assert _exchange(server, b"") == b""
     assert time.monotonic() - started < 10
+
+
+def test_every_answer_is_sent_at_once_even_in_a_worker_process() -> None:
+    """A worker process gets its listening socket without the TCP protocol number, and asyncio
+    then leaves Nagle's algorithm on: each keep-alive answer waited 40 ms for the client's
+    delayed acknowledgement. The protocol turns it off itself."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    with listener, socket.create_connection(listener.getsockname()) as client:
+        accepted, _ = listener.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+
+            class Transport:
+                def get_extra_info(self, name: str) -> object:
+                    return accepted if name == "socket" else None
+
+            without_nagle(Transport())  # type: ignore[arg-type]
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        client.sendall(b"")

@@ -309,6 +309,7 @@ def evaluate_vignettes(
         PROJECT_ROOT / "tests" / "vignettes_holdout.toml",
         PROJECT_ROOT / "tests" / "vignettes_body.toml",
         PROJECT_ROOT / "tests" / "vignettes_holdout_body.toml",
+        PROJECT_ROOT / "tests" / "vignettes_holdout_fresh.toml",
     ]
     engine = create_db_engine("sqlite://")
     upgrade_to_head(engine)

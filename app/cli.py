@@ -308,6 +308,7 @@ def evaluate_vignettes(
         PROJECT_ROOT / "tests" / "vignettes.toml",
         PROJECT_ROOT / "tests" / "vignettes_holdout.toml",
         PROJECT_ROOT / "tests" / "vignettes_body.toml",
+        PROJECT_ROOT / "tests" / "vignettes_clinician.toml",
         PROJECT_ROOT / "tests" / "vignettes_holdout_body.toml",
         PROJECT_ROOT / "tests" / "vignettes_holdout_fresh.toml",
     ]

@@ -305,7 +305,7 @@ def _symptoms_of_line(
             return Frequency.absent
         return marks.before(position) or introduced or Frequency.common
 
-    mentions = find_mentions(index, block.text)
+    mentions = _placed_where_felt(index, block.text, find_mentions(index, block.text))
     found = [
         SymptomDraft(
             slug=mention.symptom_slug,
@@ -332,6 +332,33 @@ def _symptoms_of_line(
             in_vocabulary=False,
         ),
     ]
+
+
+def _placed_where_felt(index: VocabularyIndex, line: str, mentions: list[Mention]) -> list[Mention]:
+    """The line's symptoms without those of another limb or part of the body than any the
+    line names: "a click or catch at the front of the shoulder" is not a knee that locks,
+    however the vocabulary's words for that read. Neighbours are kept ("bending the knee
+    against resistance hurts" is the hamstring's), and so is a denial: it says nothing."""
+    placed = {
+        _part_of_body(index, region.region)
+        for region in place_regions(index, line, mentions, listed=True)
+    }
+    if not placed:
+        return mentions
+    return [
+        mention
+        for mention in mentions
+        if not mention.present
+        or mention.symptom_slug not in index.symptom_regions
+        or _part_of_body(index, index.symptom_regions[mention.symptom_slug]) in placed
+    ]
+
+
+def _part_of_body(index: VocabularyIndex, region: str) -> str:
+    """The broadest region above this one: the head and neck, an arm, the trunk or a leg (the
+    head and the neck move together: a stinger's "head forced sideways" is the neck's)."""
+    root = index.regions.lineage(region)[-1]
+    return "neck" if root == "head" else root
 
 
 def _says_more(index: VocabularyIndex, line: str, mentions: list[Mention]) -> bool:

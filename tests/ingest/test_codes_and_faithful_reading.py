@@ -52,6 +52,32 @@ def test_a_line_placing_a_known_symptom_elsewhere_keeps_the_place(session: Sessi
     assert "Swelling around the thumb after a fall" in names
 
 
+SHOULDER_PAGE = """+++
+regions = ["shoulder"]
++++
+# Made-up shoulder pain
+
+## Symptoms
+1. Sometimes a click or catch at the front of the shoulder
+1. Sometimes the thumb gives way when pushed sideways
+1. Bending the elbow against resistance hurts
+"""
+
+
+def test_a_line_about_one_limb_takes_no_symptom_of_another(session: Session) -> None:
+    """The vocabulary's words for a knee that locks ("it catches") or gives way read in lines
+    about a shoulder and a thumb; the line names the arm, so they are not the knee's."""
+    condition = get_condition(
+        session, import_text(session, SHOULDER_PAGE, file_name="shoulder.md").slug
+    )
+    slugs = {symptom.slug for symptom in condition.symptoms}
+    assert not {"knee-locking", "knee-giving-way"} & slugs
+    names = [symptom.name for symptom in condition.symptoms]
+    # What the lines say is kept: as a symptom of the page's own, or as the arm's.
+    assert "Sometimes a click or catch at the front of the shoulder" in names
+    assert "Thumb feels loose or weak when pinching" in names
+
+
 def test_a_recovery_time_without_numbers_keeps_both_ends(session: Session) -> None:
     page = PAGE + (
         "\n## Average recovery time\nIt could settle within a week, or persist for many months.\n"

@@ -9,6 +9,12 @@ from typing import Any
 
 import pytest
 import schemathesis
+
+# Imported here, before collection generates any case: the first case of an operation imports
+# this module lazily, and pytest rewrites it then, in the middle of Hypothesis's work, where
+# CPython 3.11's AST constructor (one recursion counter per process, gh-106905, fixed in 3.12)
+# now and then fails with "AST constructor recursion depth mismatch" (pytest issue 10874).
+import schemathesis.specs.openapi.coverage._operation  # noqa: F401
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.core.parameters import ParameterLocation

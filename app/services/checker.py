@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from app.services.embedding import (
     DEFAULT_CARD_SECTIONS,
     PROVIDER_NAME,
     render_embed_error,
+    rich_embed,
     templates,
 )
 
@@ -315,22 +315,13 @@ def checker_oembed(
 ) -> OEmbed:
     """The checker in an iframe, sized within the consumer's maxima."""
     check_regions(options, list_regions(session, cache).items)
-    width = min(CHECKER_WIDTH, maxwidth or CHECKER_WIDTH)
-    height = min(CHECKER_HEIGHT, maxheight or CHECKER_HEIGHT)
     query = options.query
-    src = f"{base_url}{CHECKER_PATH.lstrip('/')}" + (f"?{query}" if query else "")
-    title = TEXT[options.lang]["title"]
-    html = (
-        f'<iframe src="{escape(src, quote=True)}" width="{width}" height="{height}" '
-        f'title="{escape(title, quote=True)}" loading="lazy" '
-        'style="border:0;max-width:100%"></iframe>'
-    )
-    return OEmbed(
-        title=title,
-        provider_name=PROVIDER_NAME,
-        provider_url=base_url,
+    return rich_embed(
+        title=TEXT[options.lang]["title"],
+        src=f"{base_url}{CHECKER_PATH.lstrip('/')}" + (f"?{query}" if query else ""),
+        size=(CHECKER_WIDTH, CHECKER_HEIGHT),
+        maxwidth=maxwidth,
+        maxheight=maxheight,
+        base_url=base_url,
         cache_age=cache_age,
-        html=html,
-        width=width,
-        height=height,
     )

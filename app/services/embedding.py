@@ -1,6 +1,7 @@
 """The embeddable card of a condition, and the oEmbed answer that points at it."""
 
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -9,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app.core.errors import NotFound
 from app.models import CareLevel, Frequency
 from app.schemas.conditions import ConditionPublic
+from app.schemas.embed import OEmbed
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PROVIDER_NAME = "Condition knowledge service"
@@ -104,6 +106,36 @@ def render_missing_card(detail: str) -> str:
         heading="This information is not available",
         detail=detail,
         worried="If you are worried about your symptoms, see a doctor or physiotherapist.",
+    )
+
+
+def rich_embed(
+    *,
+    title: str,
+    src: str,
+    size: tuple[int, int],
+    maxwidth: int | None,
+    maxheight: int | None,
+    base_url: str,
+    cache_age: int,
+) -> OEmbed:
+    """An oEmbed answer of type rich: an iframe of one of our pages, at its own ``size``
+    unless the consumer's maxima are smaller."""
+    width = min(size[0], maxwidth or size[0])
+    height = min(size[1], maxheight or size[1])
+    html = (
+        f'<iframe src="{escape(src, quote=True)}" width="{width}" height="{height}" '
+        f'title="{escape(title, quote=True)}" loading="lazy" '
+        'style="border:0;max-width:100%"></iframe>'
+    )
+    return OEmbed(
+        title=title,
+        provider_name=PROVIDER_NAME,
+        provider_url=base_url,
+        cache_age=cache_age,
+        html=html,
+        width=width,
+        height=height,
     )
 
 

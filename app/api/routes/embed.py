@@ -1,4 +1,3 @@
-from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -26,9 +25,9 @@ from app.services.conditions import get_condition
 from app.services.embedding import (
     CARD_HEIGHT,
     CARD_WIDTH,
-    PROVIDER_NAME,
     render_card,
     render_missing_card,
+    rich_embed,
     slug_of_url,
 )
 
@@ -137,20 +136,12 @@ def oembed(
     variant = f"oembed:{url}:{maxwidth}:{maxheight}"
     response.headers.update(condition_validators(session, cache, request, slug, variant))
     condition = get_condition(session, slug)
-    width = min(CARD_WIDTH, maxwidth or CARD_WIDTH)
-    height = min(CARD_HEIGHT, maxheight or CARD_HEIGHT)
-    src = f"{base}embed/conditions/{slug}" + (f"?{card_query}" if card_query else "")
-    title = escape(condition.name, quote=True)
-    html = (
-        f'<iframe src="{escape(src, quote=True)}" width="{width}" height="{height}" '
-        f'title="{title}" loading="lazy" style="border:0;max-width:100%"></iframe>'
-    )
-    return OEmbed(
+    return rich_embed(
         title=condition.name,
-        provider_name=PROVIDER_NAME,
-        provider_url=base,
+        src=f"{base}embed/conditions/{slug}" + (f"?{card_query}" if card_query else ""),
+        size=(CARD_WIDTH, CARD_HEIGHT),
+        maxwidth=maxwidth,
+        maxheight=maxheight,
+        base_url=base,
         cache_age=request.app.state.settings.cache_max_age,
-        html=html,
-        width=width,
-        height=height,
     )

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.checker_options import MAX_PRESET_REGIONS, parse_checker_options
+from app.api.frames import framed_page_headers
 from app.api.http_cache import FromTheBase, answer_from_base
 from app.api.sections import SECTIONS
 from app.core.errors import InvalidOption, UnknownLanguage, UnknownRegions, UnknownSections
@@ -18,19 +19,6 @@ router = APIRouter(tags=["embedding"])
 
 # Options a site got wrong: the frame shows a page saying which, never a JSON problem.
 REFUSED_OPTIONS = (InvalidOption, UnknownLanguage, UnknownRegions, UnknownSections)
-
-
-def _page_headers(request: Request) -> dict[str, str]:
-    ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
-    return {
-        # Its one script runs by its hash; it may talk to this service alone, load nothing,
-        # send no form anywhere, and be framed only by the listed origins.
-        "Content-Security-Policy": "default-src 'none'; "
-        f"script-src {checker_script_hash()}; style-src 'unsafe-inline'; connect-src 'self'; "
-        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    }
 
 
 @router.get(
@@ -84,7 +72,7 @@ async def embed_checker(
     Options it cannot take (an unknown region, language or section) are a 422 HTML page that
     says which. Pages on the origins in the `KB_EMBED_FRAME_ANCESTORS` setting may frame it;
     `GET /oembed` answers for its URL."""
-    headers = _page_headers(request)
+    headers = framed_page_headers(request, script_src=checker_script_hash())
     cache = request.app.state.cache
     attribution = request.app.state.settings.card_attribution
     try:

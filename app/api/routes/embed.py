@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.checker_options import checker_options_of_url
 from app.api.deps import CacheDep, SessionDep
+from app.api.frames import framed_page_headers
 from app.api.http_cache import (
     OneCondition,
     answer_from_base,
@@ -59,14 +60,7 @@ async def embed_condition(
     comes from, and a note that it is not a diagnosis. Pages on the origins in the
     `KB_EMBED_FRAME_ANCESTORS` setting may show it in an iframe."""
     chosen = parse_sections(sections)
-    ancestors = " ".join(request.app.state.settings.embed_frame_ancestors)
-    headers = {
-        # Nothing but its own inline style may load, and only the listed origins may frame it.
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-    }
+    headers = framed_page_headers(request)
     attribution = request.app.state.settings.card_attribution
     try:
         return await answer_from_base(

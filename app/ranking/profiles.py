@@ -5,7 +5,7 @@ index), never the whole base.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -220,8 +220,7 @@ MOST_PROBABLE = 0.95
 
 def build_condition_profiles(session: Session) -> ConditionProfiles:
     """Every condition as the ranking sees it, built whole from the session's view."""
-    by_id, listings = _read_profiles(session)
-    position = {condition_id: number for number, condition_id in enumerate(by_id)}
+    by_id = _read_profiles(session)
     ordered = list(by_id.values())
     return ConditionProfiles(
         regions=read_regions(session),
@@ -229,9 +228,9 @@ def build_condition_profiles(session: Session) -> ConditionProfiles:
         scoring=ScoringIndex(
             [p.slug for p in ordered],
             (
-                replace(listing, condition=position[condition_id])
-                for condition_id, its_listings in listings.items()
-                for listing in its_listings
+                listing
+                for number, profile in enumerate(ordered)
+                for listing in _listings_of(profile, number)
             ),
             _hierarchy(session),
             frozenset(
@@ -275,7 +274,7 @@ def update_condition_profiles(
             changed[condition_id] = number
     if not changed or len(changed) > MOST_UPDATED:
         return None
-    fresh, listings = _read_profiles(session, list(changed))
+    fresh = _read_profiles(session, list(changed))
     before = {number: kept.ordered[number] for number in changed.values()}
     listed_before = {slug for profile in before.values() for slug in profile.symptoms}
     still_there = set(
@@ -290,12 +289,7 @@ def update_condition_profiles(
         ordered[number] = fresh[condition_id]
     scoring = kept.scoring.with_conditions_replaced(
         {number: _listings_of(profile, number) for number, profile in before.items()},
-        {
-            changed[condition_id]: [
-                replace(listing, condition=changed[condition_id]) for listing in its_listings
-            ]
-            for condition_id, its_listings in listings.items()
-        },
+        {number: _listings_of(fresh[row], number) for row, number in changed.items()},
     )
     return ConditionProfiles(
         ordered=ordered,
@@ -306,6 +300,8 @@ def update_condition_profiles(
 
 
 def _listings_of(profile: ConditionProfile, position: int) -> list[Listing]:
+    """What the ranking's index is built from: each symptom the condition lists, at its
+    position in the index."""
     return [
         Listing(position, slug, listed_probability(listed), listed.frequency is Frequency.absent)
         for slug, listed in profile.symptoms.items()
@@ -314,9 +310,8 @@ def _listings_of(profile: ConditionProfile, position: int) -> list[Listing]:
 
 def _read_profiles(
     session: Session, condition_ids: list[int] | None = None
-) -> tuple[dict[int, ConditionProfile], dict[int, list[Listing]]]:
-    """The profiles of these conditions (all by default) in row order, and each one's
-    listings (their ``condition`` field is left 0: the caller knows the positions)."""
+) -> dict[int, ConditionProfile]:
+    """The profiles of these conditions (all by default), by row id in row order."""
 
     def among(column: int | None) -> ColumnElement[bool]:
         return true() if condition_ids is None else col(column).in_(condition_ids)
@@ -348,15 +343,11 @@ def _read_profiles(
         .where(among(ConditionSymptom.condition_id))
         .order_by(col(ConditionSymptom.condition_id), col(ConditionSymptom.position))
     )
-    listings: dict[int, list[Listing]] = defaultdict(list)
     names: dict[str, str] = {}
     for condition_id, slug, name, frequency, value in links:
         # One name string per symptom, however many conditions list it.
         listed = ListedSymptom(slug, names.setdefault(slug, name), Frequency(frequency), value)
         by_id[condition_id].symptoms[slug] = listed
-        listings[condition_id].append(
-            Listing(0, slug, listed_probability(listed), listed.frequency is Frequency.absent)
-        )
     for factor in session.exec(
         select(ConditionPriorFactor)
         .where(among(ConditionPriorFactor.condition_id))
@@ -391,7 +382,7 @@ def _read_profiles(
         codes[condition_id].append((code, display))
     for condition_id, its_codes in codes.items():
         by_id[condition_id].codes = tuple(its_codes)
-    return by_id, listings
+    return by_id
 
 
 def _hierarchy(session: Session) -> Hierarchy:

@@ -48,12 +48,13 @@ def test_downgrade_then_upgrade_again() -> None:
     engine.dispose()
 
 
-def test_upgrading_a_populated_database_keeps_its_rows() -> None:
+def _one_condition_at(revision: str, *rows: str) -> Engine:
+    """A database at an earlier revision holding one page's condition, and these rows."""
     engine = create_db_engine("sqlite://")
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, revision)
         connection.exec_driver_sql(
             "INSERT INTO document (id, kind, name, sha256, provenance, imported_at, text)"
             " VALUES (1, 'condition', 'a.md', 'x', 'test', '2026-01-01', 'text')"
@@ -62,13 +63,18 @@ def test_upgrading_a_populated_database_keeps_its_rows() -> None:
             "INSERT INTO condition (id, slug, name, document_id, version, updated_at)"
             " VALUES (1, 'a', 'A', 1, 1, '2026-01-01')"
         )
-        connection.exec_driver_sql(
-            "INSERT INTO symptom (id, slug, name, document_id) VALUES (1, 's', 'S', 1)"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO condition_symptom (condition_id, symptom_id, frequency, text, position,"
-            " document_id) VALUES (1, 1, 'common', 's', 0, 1)"
-        )
+        for row in rows:
+            connection.exec_driver_sql(row)
+    return engine
+
+
+def test_upgrading_a_populated_database_keeps_its_rows() -> None:
+    engine = _one_condition_at(
+        "0001",
+        "INSERT INTO symptom (id, slug, name, document_id) VALUES (1, 's', 'S', 1)",
+        "INSERT INTO condition_symptom (condition_id, symptom_id, frequency, text, position,"
+        " document_id) VALUES (1, 1, 'common', 's', 0, 1)",
+    )
     upgrade_to_head(engine)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM condition_symptom").scalar() == 1
@@ -80,23 +86,11 @@ def test_upgrading_a_populated_database_keeps_its_rows() -> None:
 
 
 def test_codes_written_before_descriptions_were_kept_get_theirs() -> None:
-    engine = create_db_engine("sqlite://")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0010")
-        connection.exec_driver_sql(
-            "INSERT INTO document (id, kind, name, sha256, provenance, imported_at, text)"
-            " VALUES (1, 'condition', 'a.md', 'x', 'test', '2026-01-01', 'text')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO condition (id, slug, name, document_id, version, updated_at)"
-            " VALUES (1, 'a', 'A', 1, 1, '2026-01-01')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO condition_code (condition_id, system, code, position)"
-            " VALUES (1, 'ICD-10-CM', 'S76.311A', 0)"
-        )
+    engine = _one_condition_at(
+        "0010",
+        "INSERT INTO condition_code (condition_id, system, code, position)"
+        " VALUES (1, 'ICD-10-CM', 'S76.311A', 0)",
+    )
     upgrade_to_head(engine)
     with engine.connect() as connection:
         display = connection.exec_driver_sql("SELECT display FROM condition_code").scalar()
